@@ -1,0 +1,132 @@
+//! Memory areas that hold terms.
+//!
+//! Everything that builds terms does it through [`TermAlloc`]: a bump
+//! allocator of 8-aligned words that stay put for the area's life. The
+//! [`LiteralArea`] of a module is the first such area; process heaps and heap
+//! fragments implement the same trait with the same layouts.
+
+use std::sync::Arc;
+
+/// The bytes of an off-heap (reference-counted) binary.
+#[derive(Debug)]
+pub struct BinaryBuf {
+    bytes: Box<[u8]>,
+}
+
+impl BinaryBuf {
+    pub fn new(bytes: Box<[u8]>) -> Arc<BinaryBuf> {
+        Arc::new(BinaryBuf { bytes })
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+/// Somewhere terms can be allocated.
+pub trait TermAlloc {
+    /// `words` uninitialised, 8-aligned words that stay valid and unmoved for
+    /// the area's life. The caller initialises all of them before any term
+    /// refers to them.
+    fn alloc_words(&mut self, words: usize) -> *mut u64;
+
+    /// Takes one strong count of an off-heap binary that a refc binary object
+    /// just written at `object` refers to; the area releases it when the
+    /// object dies.
+    fn adopt_binary(&mut self, object: *mut u64, buf: Arc<BinaryBuf>);
+}
+
+/// Words per chunk of a literal area; larger objects get a chunk of their own.
+const CHUNK_WORDS: usize = 1024;
+
+/// A module's literals (and any terms that live as long as their owner):
+/// chunks of words that are never moved or collected, only dropped whole.
+#[derive(Default)]
+pub struct LiteralArea {
+    chunks: Vec<Box<[u64]>>,
+    /// Words used in the last chunk.
+    used: usize,
+    binaries: Vec<Arc<BinaryBuf>>,
+}
+
+impl LiteralArea {
+    pub fn new() -> LiteralArea {
+        LiteralArea::default()
+    }
+
+    /// Total words allocated, for memory accounting.
+    pub fn words(&self) -> usize {
+        self.chunks.iter().map(|c| c.len()).sum()
+    }
+}
+
+impl TermAlloc for LiteralArea {
+    fn alloc_words(&mut self, words: usize) -> *mut u64 {
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.len() - self.used >= words);
+        if !fits {
+            if words > CHUNK_WORDS / 4 {
+                // A big object gets a chunk of its own, kept before the
+                // current one so the current one's free space is not lost.
+                let chunk = vec![0u64; words].into_boxed_slice();
+                let at = self.chunks.len().saturating_sub(1);
+                self.chunks.insert(at, chunk);
+                if self.chunks.len() == 1 {
+                    // It is the only chunk, and full.
+                    self.used = words;
+                }
+                return self.chunks[at].as_mut_ptr();
+            }
+            self.chunks.push(vec![0u64; CHUNK_WORDS].into_boxed_slice());
+            self.used = 0;
+        }
+        let chunk = self.chunks.last_mut().expect("a chunk was just ensured");
+        // SAFETY: `used + words <= chunk.len()` was checked above, so the
+        // pointer stays inside the chunk. Chunks are boxed slices that never
+        // move while the area lives.
+        let ptr = unsafe { chunk.as_mut_ptr().add(self.used) };
+        self.used += words;
+        ptr
+    }
+
+    fn adopt_binary(&mut self, _object: *mut u64, buf: Arc<BinaryBuf>) {
+        self.binaries.push(buf);
+    }
+}
+
+// SAFETY: a literal area is plain owned memory (boxed word slices and Arcs
+// of immutable bytes); terms in it are only read once it is shared.
+unsafe impl Send for LiteralArea {}
+unsafe impl Sync for LiteralArea {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allocations_are_aligned_disjoint_and_stable() {
+        let mut area = LiteralArea::new();
+        let mut spans = Vec::new();
+        for size in [1usize, 3, 1000, 2, 5000, 7, 1024, 1] {
+            let p = area.alloc_words(size);
+            assert_eq!(p as usize % 8, 0);
+            // SAFETY: the area just handed out `size` words at `p`.
+            unsafe {
+                for i in 0..size {
+                    *p.add(i) = size as u64;
+                }
+            }
+            spans.push((p, size));
+        }
+        for &(p, size) in &spans {
+            // SAFETY: as above; the area is still alive and never moves words.
+            unsafe {
+                for i in 0..size {
+                    assert_eq!(*p.add(i), size as u64);
+                }
+            }
+        }
+    }
+}

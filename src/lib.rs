@@ -1,0 +1,8 @@
+//! oxbeam: a BEAM (the Erlang virtual machine) written in Rust.
+//!
+//! The modules follow the architecture in `docs/architecture.md`:
+//! terms ([`term`]), memory areas ([`heap`]), code and its tables ([`code`]).
+
+pub mod code;
+pub mod heap;
+pub mod term;
