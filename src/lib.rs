@@ -4,5 +4,6 @@
 //! terms ([`term`]), memory areas ([`heap`]), code and its tables ([`code`]).
 
 pub mod code;
+pub mod etf;
 pub mod heap;
 pub mod term;

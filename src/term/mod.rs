@@ -14,6 +14,9 @@
 
 pub mod atom;
 pub mod build;
+pub mod map;
+pub mod order;
+pub mod print;
 mod view;
 
 pub use atom::{atoms, Atom, AtomError};
