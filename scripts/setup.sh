@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what oxbeam's build and tests need, when it is missing:
+# OTP 25 (the oracle, and the .beam files oxbeam runs) and Elixir (whose
+# .beam files the loader is tested on). Safe to run again: it only installs
+# what is absent. Sourced by scripts/example.sh and scripts/test.sh.
+set -euo pipefail
+
+missing=()
+command -v erlc >/dev/null 2>&1 || missing+=(erlang-nox)
+command -v elixir >/dev/null 2>&1 || missing+=(elixir)
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: cargo is missing: install a Rust toolchain (https://rustup.rs) first" >&2
+  exit 1
+fi
