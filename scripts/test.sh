@@ -5,3 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 cargo test --release "$@"
+
+# The unsafe code of terms and heaps under Miri, where the toolchain has it
+# (rustup component add --toolchain nightly miri rust-src).
+if cargo +nightly miri --version >/dev/null 2>&1; then
+  for module in term:: heap::; do
+    cargo +nightly miri test --quiet --lib "$module"
+  done
+else
+  echo "test.sh: Miri is not installed; skipped the Miri run of term:: and heap::" >&2
+fi

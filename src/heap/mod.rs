@@ -5,6 +5,7 @@
 //! [`LiteralArea`] of a module is the first such area; process heaps and heap
 //! fragments implement the same trait with the same layouts.
 
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 /// The bytes of an off-heap (reference-counted) binary.
@@ -39,11 +40,42 @@ pub trait TermAlloc {
 /// Words per chunk of a literal area; larger objects get a chunk of their own.
 const CHUNK_WORDS: usize = 1024;
 
+/// A block of words owned by an area. Kept as a raw pointer, not a `Box`:
+/// pointers handed out into it must stay valid while the area allocates more,
+/// and re-borrowing a `Box` mutably would invalidate them.
+struct Chunk {
+    base: NonNull<u64>,
+    len: usize,
+}
+
+impl Chunk {
+    fn new(len: usize) -> Chunk {
+        let raw: *mut [u64] = Box::into_raw(vec![0u64; len].into_boxed_slice());
+        Chunk {
+            base: NonNull::new(raw as *mut u64).expect("Box::into_raw is never null"),
+            len,
+        }
+    }
+}
+
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        // SAFETY: `base` and `len` came from `Box::into_raw` of a boxed slice
+        // of `len` words in `Chunk::new`, and are freed only here, once.
+        unsafe {
+            drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(
+                self.base.as_ptr(),
+                self.len,
+            )));
+        }
+    }
+}
+
 /// A module's literals (and any terms that live as long as their owner):
 /// chunks of words that are never moved or collected, only dropped whole.
 #[derive(Default)]
 pub struct LiteralArea {
-    chunks: Vec<Box<[u64]>>,
+    chunks: Vec<Chunk>,
     /// Words used in the last chunk.
     used: usize,
     binaries: Vec<Arc<BinaryBuf>>,
@@ -56,7 +88,7 @@ impl LiteralArea {
 
     /// Total words allocated, for memory accounting.
     pub fn words(&self) -> usize {
-        self.chunks.iter().map(|c| c.len()).sum()
+        self.chunks.iter().map(|c| c.len).sum()
     }
 }
 
@@ -65,28 +97,28 @@ impl TermAlloc for LiteralArea {
         let fits = self
             .chunks
             .last()
-            .is_some_and(|c| c.len() - self.used >= words);
+            .is_some_and(|c| c.len - self.used >= words);
         if !fits {
             if words > CHUNK_WORDS / 4 {
                 // A big object gets a chunk of its own, kept before the
                 // current one so the current one's free space is not lost.
-                let chunk = vec![0u64; words].into_boxed_slice();
+                let chunk = Chunk::new(words);
+                let ptr = chunk.base.as_ptr();
                 let at = self.chunks.len().saturating_sub(1);
                 self.chunks.insert(at, chunk);
                 if self.chunks.len() == 1 {
                     // It is the only chunk, and full.
                     self.used = words;
                 }
-                return self.chunks[at].as_mut_ptr();
+                return ptr;
             }
-            self.chunks.push(vec![0u64; CHUNK_WORDS].into_boxed_slice());
+            self.chunks.push(Chunk::new(CHUNK_WORDS));
             self.used = 0;
         }
-        let chunk = self.chunks.last_mut().expect("a chunk was just ensured");
-        // SAFETY: `used + words <= chunk.len()` was checked above, so the
-        // pointer stays inside the chunk. Chunks are boxed slices that never
-        // move while the area lives.
-        let ptr = unsafe { chunk.as_mut_ptr().add(self.used) };
+        let chunk = self.chunks.last().expect("a chunk was just ensured");
+        // SAFETY: `used + words <= chunk.len` was checked above, so the
+        // pointer stays inside the chunk's allocation, which never moves.
+        let ptr = unsafe { chunk.base.as_ptr().add(self.used) };
         self.used += words;
         ptr
     }
@@ -96,8 +128,8 @@ impl TermAlloc for LiteralArea {
     }
 }
 
-// SAFETY: a literal area is plain owned memory (boxed word slices and Arcs
-// of immutable bytes); terms in it are only read once it is shared.
+// SAFETY: a literal area is plain owned memory (its chunks and Arcs of
+// immutable bytes); terms in it are only read once it is shared.
 unsafe impl Send for LiteralArea {}
 unsafe impl Sync for LiteralArea {}
 
