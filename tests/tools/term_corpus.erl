@@ -3,6 +3,10 @@
 %% term_corpus:main([OutFile, CountText]) writes, for each generated term T,
 %% one line:
 %%   T <hex default> <hex minor_version 0> <hex minor_version 2> <hex compressed>\t<~w of T>
+%% The line starts with U instead of T when T holds a map of more than 32
+%% keys with atoms or funs in its keys: erl orders such a map by a hash of
+%% atom-table indices, which another VM cannot share, so only its content
+%% can be compared.
 %% and, for pairs of generated terms, lines:
 %%   C <i> <j> <-1|0|1 by < and >> <== as 0/1> <=:= as 0/1>
 %% The seed is fixed, so the corpus is the same on every run (but for pids,
@@ -32,7 +36,29 @@ term_line(T) ->
                  term_to_binary(T, [{minor_version, 2}]),
                  term_to_binary(T, [compressed])],
     Hex = lists:join(" ", [binary:encode_hex(B) || B <- Encodings]),
-    iolist_to_binary(["T ", Hex, "\t", io_lib:format("~w", [T]), "\n"]).
+    Kind = case order_depends_on_atom_indices(T) of
+               true -> "U ";
+               false -> "T "
+           end,
+    iolist_to_binary([Kind, Hex, "\t", io_lib:format("~w", [T]), "\n"]).
+
+order_depends_on_atom_indices(T) when is_map(T), map_size(T) > 32 ->
+    lists:any(fun has_atom_or_fun/1, maps:keys(T))
+        orelse lists:any(fun order_depends_on_atom_indices/1, maps:values(T));
+order_depends_on_atom_indices(T) when is_map(T) ->
+    lists:any(fun order_depends_on_atom_indices/1, maps:keys(T) ++ maps:values(T));
+order_depends_on_atom_indices(T) when is_tuple(T) ->
+    lists:any(fun order_depends_on_atom_indices/1, tuple_to_list(T));
+order_depends_on_atom_indices([H | T]) ->
+    order_depends_on_atom_indices(H) orelse order_depends_on_atom_indices(T);
+order_depends_on_atom_indices(_) ->
+    false.
+
+has_atom_or_fun(T) when is_atom(T); is_function(T) -> true;
+has_atom_or_fun(T) when is_tuple(T) -> lists:any(fun has_atom_or_fun/1, tuple_to_list(T));
+has_atom_or_fun([H | T]) -> has_atom_or_fun(H) orelse has_atom_or_fun(T);
+has_atom_or_fun(T) when is_map(T) -> lists:any(fun has_atom_or_fun/1, maps:keys(T) ++ maps:values(T));
+has_atom_or_fun(_) -> false.
 
 compare_line(I, J, A, B) ->
     Cmp = if A < B -> -1; A > B -> 1; true -> 0 end,
@@ -118,13 +144,22 @@ gen(Depth) ->
         7 -> gen_list(Depth - 1, rand:uniform(6) - 1);
         8 -> gen_improper(Depth - 1);
         9 -> maps:from_list([{gen(Depth - 1), gen(Depth - 1)} || _ <- lists:seq(1, rand:uniform(6) - 1)]);
-        10 -> maps:from_list([{gen_leaf(), gen_leaf()} || _ <- lists:seq(1, 30 + rand:uniform(40))])
+        10 -> maps:from_list([{gen_large_map_key(), gen_leaf()} || _ <- lists:seq(1, 30 + rand:uniform(40))])
     end.
 
 gen_list(Depth, Len) -> [gen(Depth) || _ <- lists:seq(1, Len)].
 
 gen_improper(Depth) ->
     gen_list(Depth, rand:uniform(3)) ++ gen_leaf_nonlist().
+
+%% Keys whose hash does not involve atom indices (see U lines; the fixed
+%% terms have large maps with atom keys).
+gen_large_map_key() ->
+    K = gen_leaf(),
+    case has_atom_or_fun(K) of
+        true -> gen_large_map_key();
+        false -> K
+    end.
 
 gen_leaf_nonlist() ->
     case gen_leaf() of
@@ -157,7 +192,7 @@ random_float() ->
 
 random_finite_bits() ->
     Bits = rand:uniform(1 bsl 64) - 1,
-    case Bits bsr 52 band 16#7FF of
+    case (Bits bsr 52) band 16#7FF of
         16#7FF -> random_finite_bits();
         _ -> Bits
     end.
