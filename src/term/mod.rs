@@ -12,6 +12,7 @@
 //! garbage collections) is alive and unmoved. The runtime upholds this; the
 //! accessors below rely on it, as every accessor in BEAM does.
 
+pub mod arith;
 pub mod atom;
 pub mod build;
 pub mod map;
