@@ -37,10 +37,11 @@ pub struct FunEntry {
 }
 
 type FunKey = (Atom, u32, [u8; 16], u32, u32, u32);
+type ExportKey = (Atom, Atom, u32);
 
 /// The export entry of `module:function/arity`, created if new.
 pub fn export_entry(module: Atom, function: Atom, arity: u32) -> &'static Export {
-    static EXPORTS: OnceLock<Mutex<HashMap<(Atom, Atom, u32), &'static Export>>> = OnceLock::new();
+    static EXPORTS: OnceLock<Mutex<HashMap<ExportKey, &'static Export>>> = OnceLock::new();
     let mut table = EXPORTS.get_or_init(Default::default).lock();
     table.entry((module, function, arity)).or_insert_with(|| {
         Box::leak(Box::new(Export {

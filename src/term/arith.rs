@@ -213,7 +213,7 @@ fn shift(heap: &mut impl TermAlloc, a: Term, b: Term, right: bool) -> ArithResul
         // Right shift: floor division by a power of two; past the value's
         // width the result is 0 or -1.
         let bits = (-left_amount).to_u64().unwrap_or(u64::MAX);
-        let result = if bits >= value.bits() + 1 {
+        let result = if bits > value.bits() {
             if value.is_negative() {
                 BigInt::from(-1)
             } else {

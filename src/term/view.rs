@@ -81,7 +81,7 @@ pub struct Bitstring<'a> {
 impl<'a> Bitstring<'a> {
     /// Whole bytes, when the bitstring is a byte-aligned binary.
     pub fn as_bytes(&self) -> Option<&'a [u8]> {
-        (self.bit_offset == 0 && self.bit_len % 8 == 0)
+        (self.bit_offset == 0 && self.bit_len.is_multiple_of(8))
             .then(|| &self.bytes[..(self.bit_len / 8) as usize])
     }
 
@@ -256,7 +256,7 @@ impl Term {
                 BoxKind::SubBinary => {
                     let byte_size = words[0];
                     let byte_offset = words[1] as usize;
-                    let bit_size = (words[2] & 0xFF) as u64;
+                    let bit_size = words[2] & 0xFF;
                     let bit_offset = ((words[2] >> 8) & 0xFF) as u8;
                     let original = Term(words[3]);
                     let View::Bitstring(orig) = original.view() else {
