@@ -17,6 +17,7 @@ pub mod atom;
 pub mod build;
 pub mod map;
 pub mod order;
+pub mod parse;
 pub mod print;
 mod view;
 
