@@ -463,7 +463,7 @@ impl BitWriter {
     fn push(&mut self, value: u64, size: u32) {
         for i in (0..size).rev() {
             let bit = (value >> i) & 1;
-            if self.bit_len % 8 == 0 {
+            if self.bit_len.is_multiple_of(8) {
                 self.bytes.push(0);
             }
             if bit == 1 {
