@@ -697,16 +697,17 @@ mod tests {
     /// printed them; see the header of the file.
     const ERL_ATOMS: &str = include_str!("testdata/atoms_w.txt");
 
-    #[test]
-    fn atoms_print_as_erl_prints_them() {
+    /// Checks lines `<hex code points> TAB <~w of atom> TAB <~w of fun A:A/0>`;
+    /// returns how many.
+    fn check_atom_lines(lines: &str) -> usize {
         let mut heap = LiteralArea::new();
         let mut checked = 0;
-        for line in ERL_ATOMS.lines().filter(|l| !l.starts_with('%')) {
+        for line in lines.lines().filter(|l| !l.starts_with('%')) {
             let mut fields = line.split('\t');
             let (Some(code_points), Some(expected_atom), Some(expected_fun), None) =
                 (fields.next(), fields.next(), fields.next(), fields.next())
             else {
-                panic!("bad fixture line {line:?}");
+                panic!("bad atom line {line:?}");
             };
             let name: String = code_points
                 .split(',')
@@ -719,7 +720,40 @@ mod tests {
             assert_eq!(to_string(fun), expected_fun, "fun of atom {name:?}");
             checked += 1;
         }
-        assert!(checked > 350);
+        checked
+    }
+
+    #[test]
+    fn atoms_print_as_erl_prints_them() {
+        assert!(check_atom_lines(ERL_ATOMS) > 350);
+    }
+
+    /// Compares with erl on many random atoms: `cargo test -- --ignored`.
+    #[test]
+    #[ignore = "needs erl on the PATH"]
+    fn random_atoms_print_as_erl_prints_them() {
+        let eval = "io:setopts([{encoding, unicode}]), \
+            Alphabet = lists:seq($a, $z) ++ \"AZ09_@'\\\"\\\\ .~\" ++ [0, 1, 7, 8, 9, 10, 11, \
+              12, 13, 27, 31, 127, 128, 159, 160, 173, 191, 192, 208, 215, 222, 223, 233, \
+              246, 247, 248, 255, 256, 955, 16#7ff, 16#800, 16#ffff, 16#10000, 16#1F600], \
+            Words = [\"after\", \"cond\", \"maybe\", \"fun\"], \
+            Random = fun() -> [lists:nth(rand:uniform(length(Alphabet)), Alphabet) \
+              || _ <- lists:seq(1, rand:uniform(6))] end, \
+            [begin S = case rand:uniform(20) of \
+                 1 -> lists:nth(rand:uniform(4), Words) ++ Random(); _ -> Random() end, \
+               A = list_to_atom(S), \
+               io:put_chars(unicode:characters_to_binary([ \
+                 lists:join(\",\", [integer_to_list(C, 16) || C <- S]), 9, \
+                 io_lib:format(\"~w\", [A]), 9, \
+                 io_lib:format(\"~w\", [erlang:make_fun(A, A, 0)]), 10])) \
+             end || _ <- lists:seq(1, 20000)].";
+        let output = std::process::Command::new("erl")
+            .args(["-noshell", "-eval", eval, "-s", "init", "stop"])
+            .output()
+            .expect("run erl");
+        assert!(output.status.success());
+        let lines = String::from_utf8(output.stdout).expect("UTF-8 output");
+        assert_eq!(check_atom_lines(&lines), 20000);
     }
 
     #[test]
