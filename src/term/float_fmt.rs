@@ -1,8 +1,9 @@
 //! Floats as OTP 25's `float_to_list(F, [short])` writes them, which is also
 //! what `io_lib:format("~w", [F])` prints.
 //!
-//! The digits are the shortest ones that read back to the same float (Rust's
-//! `{:e}` gives exactly those, as Ryu does in erts). erts then chooses between
+//! The digits are the shortest ones that read back to the same float, as
+//! Ryu gives them in erts: Rust's `{:e}`, corrected where the float lies
+//! exactly halfway between two shortest candidates. erts then chooses between
 //! fixed (`123.45`, `0.001`) and scientific (`1.2345e-7`) layout; the rules
 //! below restate those of `erts/emulator/ryu/to_chars.h`, checked against
 //! `erl` on millions of floats (see the tests).
