@@ -15,6 +15,7 @@
 pub mod arith;
 pub mod atom;
 pub mod build;
+mod float_fmt;
 pub mod map;
 pub mod order;
 pub mod parse;
