@@ -14,6 +14,7 @@
 
 pub mod atom;
 pub mod build;
+pub mod hash;
 pub mod map;
 pub mod order;
 pub mod print;
