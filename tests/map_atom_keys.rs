@@ -133,7 +133,13 @@ fn atom_keys_lay_out_as_in_erl_when_atom_indices_agree() {
         .map(|i| from_pairs(&mut area, &[(Term::small(i), x)]).0)
         .collect();
     maps.push(from_pairs(&mut area, &[(a, Term::small(1)), (b, Term::small(2))]).0);
-    maps.push(from_pairs(&mut area, &[(b, Term::small(1)), (a, Term::small(2)), (k, v)]).0);
+    maps.push(
+        from_pairs(
+            &mut area,
+            &[(b, Term::small(1)), (a, Term::small(2)), (k, v)],
+        )
+        .0,
+    );
     maps.push(from_pairs(&mut area, &[]).0);
     assert_eq!(to_list_indices(&mut area, &maps), ATOM_FLAT_MAPS);
 

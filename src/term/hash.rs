@@ -343,6 +343,8 @@ pub fn map_key_hash(key: Term, depth: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::heap::LiteralArea;
+    use crate::term::build;
 
     #[test]
     fn block_hash_takes_every_byte() {
@@ -357,5 +359,64 @@ mod tests {
                 assert_ne!(block_hash(&changed, 7), h, "len {len} byte {i}");
             }
         }
+    }
+
+    /// Terms that are `=:=` hash alike whatever their representation.
+    #[test]
+    fn equal_terms_hash_alike() {
+        let mut area = LiteralArea::new();
+        let same = |a: Term, b: Term| {
+            for salt in [0, 1, 0xdead_beef] {
+                assert_eq!(internal_hash(a, salt), internal_hash(b, salt));
+            }
+        };
+        same(build::float(&mut area, 0.0), build::float(&mut area, -0.0));
+        let nonode = crate::term::atoms::NONODE;
+        same(
+            build::reference(&mut area, nonode, 0, &[1, 2, 3]),
+            build::reference(&mut area, nonode, 0, &[1, 2, 3, 0]),
+        );
+        // 10 bits 1011001101: aligned, and from bit 3 of a larger binary.
+        let aligned = build::bitstring(&mut area, &[0b1011_0011, 0b0100_0000], 10);
+        let original = build::binary(&mut area, &[0b0001_0110, 0b0110_1000, 0xFF]);
+        same(aligned, build::sub_binary(&mut area, original, 0, 1, 2, 3));
+        // 200 bytes off the heap, and the same bytes as a sub binary.
+        let bytes: Vec<u8> = (0..=255).collect();
+        let big = build::binary(&mut area, &bytes);
+        same(
+            build::binary(&mut area, &bytes[10..210]),
+            build::sub_binary(&mut area, big, 10, 200, 0, 0),
+        );
+        let mut area2 = LiteralArea::new();
+        let a = build::tuple(&mut area, &[Term::small(1), Term::NIL]);
+        let b = build::tuple(&mut area2, &[Term::small(1), Term::NIL]);
+        same(a, b);
+    }
+
+    #[test]
+    fn the_salt_changes_the_hash() {
+        let t = Term::small(42);
+        assert_ne!(map_key_hash(t, 0), map_key_hash(t, 1));
+        assert_ne!(map_key_hash(t, 1), map_key_hash(t, 2));
+    }
+
+    /// Self-consistency: hashing a term nested far deeper than recursion
+    /// could go runs on the explicit stack, and the leaf still counts.
+    #[test]
+    fn deep_terms_hash_without_recursion() {
+        let mut area = LiteralArea::new();
+        let nested = |area: &mut LiteralArea, leaf: i64| {
+            let mut t = Term::small(leaf);
+            for i in 0..300_000 {
+                t = if i % 2 == 0 {
+                    build::cons(area, t, Term::NIL)
+                } else {
+                    build::tuple(area, &[t])
+                };
+            }
+            t
+        };
+        let (x, y) = (nested(&mut area, 1), nested(&mut area, 2));
+        assert_ne!(internal_hash(x, 0), internal_hash(y, 0));
     }
 }

@@ -74,7 +74,9 @@ pub(crate) fn node_of(map: MapRef<'_>) -> Node<'_> {
     let (kind, bits) = (info & 0b11, info >> 2);
     match kind {
         KIND_FLAT => Node::Flat {
-            keys: payload[1].as_tuple().expect("a flat map's keys are a tuple"),
+            keys: payload[1]
+                .as_tuple()
+                .expect("a flat map's keys are a tuple"),
             values: &payload[2..],
         },
         KIND_HEAD => Node::Hamt {
@@ -321,7 +323,9 @@ impl<'a> MapRef<'a> {
     /// which is the order `io_lib` (`~w`, `~p`) prints them in.
     pub fn iterator_order(&self) -> Vec<(Term, Term)> {
         match node_of(*self) {
-            Node::Flat { keys, values } => keys.iter().copied().zip(values.iter().copied()).collect(),
+            Node::Flat { keys, values } => {
+                keys.iter().copied().zip(values.iter().copied()).collect()
+            }
             Node::Hamt { children, .. } => hamt_pairs_forward(children),
         }
     }
@@ -399,116 +403,116 @@ mod tests {
         build::reference(area, atoms::NONODE, 0, ids)
     }
 
-const ATOMS_TOLIST: [usize; 40] = [
-    21, 23, 32, 12, 9, 3, 0, 19, 29, 10, 7, 4, 36, 13, 2, 14, 6, 34, 35, 15, 5, 38, 1, 28, 20,
-    25, 33, 37, 24, 30, 39, 31, 11, 8, 16, 18, 26, 27, 22, 17,
-];
+    const ATOMS_TOLIST: [usize; 40] = [
+        21, 23, 32, 12, 9, 3, 0, 19, 29, 10, 7, 4, 36, 13, 2, 14, 6, 34, 35, 15, 5, 38, 1, 28, 20,
+        25, 33, 37, 24, 30, 39, 31, 11, 8, 16, 18, 26, 27, 22, 17,
+    ];
 
-const INTS40_ITER: [usize; 40] = [
-    16, 18, 5, 19, 27, 35, 10, 24, 36, 4, 21, 22, 17, 3, 8, 1, 7, 2, 14, 15, 20, 40, 13, 38, 6,
-    28, 25, 34, 32, 9, 37, 11, 31, 26, 39, 30, 29, 23, 12, 33,
-];
+    const INTS40_ITER: [usize; 40] = [
+        16, 18, 5, 19, 27, 35, 10, 24, 36, 4, 21, 22, 17, 3, 8, 1, 7, 2, 14, 15, 20, 40, 13, 38, 6,
+        28, 25, 34, 32, 9, 37, 11, 31, 26, 39, 30, 29, 23, 12, 33,
+    ];
 
-const INTS200_TOLIST: [usize; 200] = [
-    32, 167, 116, 174, 11, 191, 187, 156, 131, 72, 43, 182, 123, 169, 22, 28, 46, 88, 60, 29,
-    42, 162, 38, 130, 44, 47, 144, 170, 196, 56, 142, 112, 25, 68, 87, 190, 165, 143, 140, 151,
-    62, 164, 99, 70, 132, 45, 30, 157, 166, 97, 80, 10, 36, 152, 192, 8, 75, 172, 31, 183, 33,
-    24, 27, 198, 194, 84, 90, 119, 63, 193, 145, 5, 108, 179, 71, 109, 67, 85, 115, 50, 79, 37,
-    136, 125, 12, 58, 39, 122, 76, 94, 129, 40, 19, 77, 173, 14, 146, 13, 186, 107, 59, 1, 161,
-    102, 6, 121, 139, 175, 82, 73, 138, 98, 111, 195, 0, 96, 148, 103, 7, 133, 197, 185, 2, 74,
-    89, 153, 150, 57, 134, 54, 180, 188, 16, 21, 51, 110, 177, 154, 86, 189, 20, 95, 199, 3,
-    127, 158, 168, 118, 147, 81, 35, 176, 137, 52, 49, 65, 23, 9, 149, 34, 69, 55, 160, 178,
-    101, 141, 61, 104, 126, 120, 48, 124, 159, 26, 83, 93, 184, 91, 41, 18, 66, 92, 105, 64,
-    100, 181, 155, 128, 113, 117, 4, 53, 17, 78, 135, 171, 114, 106, 163, 15,
-];
+    const INTS200_TOLIST: [usize; 200] = [
+        32, 167, 116, 174, 11, 191, 187, 156, 131, 72, 43, 182, 123, 169, 22, 28, 46, 88, 60, 29,
+        42, 162, 38, 130, 44, 47, 144, 170, 196, 56, 142, 112, 25, 68, 87, 190, 165, 143, 140, 151,
+        62, 164, 99, 70, 132, 45, 30, 157, 166, 97, 80, 10, 36, 152, 192, 8, 75, 172, 31, 183, 33,
+        24, 27, 198, 194, 84, 90, 119, 63, 193, 145, 5, 108, 179, 71, 109, 67, 85, 115, 50, 79, 37,
+        136, 125, 12, 58, 39, 122, 76, 94, 129, 40, 19, 77, 173, 14, 146, 13, 186, 107, 59, 1, 161,
+        102, 6, 121, 139, 175, 82, 73, 138, 98, 111, 195, 0, 96, 148, 103, 7, 133, 197, 185, 2, 74,
+        89, 153, 150, 57, 134, 54, 180, 188, 16, 21, 51, 110, 177, 154, 86, 189, 20, 95, 199, 3,
+        127, 158, 168, 118, 147, 81, 35, 176, 137, 52, 49, 65, 23, 9, 149, 34, 69, 55, 160, 178,
+        101, 141, 61, 104, 126, 120, 48, 124, 159, 26, 83, 93, 184, 91, 41, 18, 66, 92, 105, 64,
+        100, 181, 155, 128, 113, 117, 4, 53, 17, 78, 135, 171, 114, 106, 163, 15,
+    ];
 
-const NEGBIG_TOLIST: [usize; 81] = [
-    42, 79, 53, 59, 20, 4, 60, 64, 68, 3, 56, 17, 15, 66, 78, 71, 28, 80, 41, 76, 1, 39, 25,
-    55, 58, 12, 10, 7, 36, 16, 5, 30, 2, 43, 67, 74, 24, 18, 50, 13, 75, 45, 44, 32, 37, 63,
-    27, 9, 0, 31, 38, 33, 47, 73, 52, 62, 51, 34, 29, 14, 70, 69, 54, 40, 23, 61, 21, 22, 57,
-    72, 49, 65, 6, 35, 19, 8, 48, 11, 26, 77, 46,
-];
+    const NEGBIG_TOLIST: [usize; 81] = [
+        42, 79, 53, 59, 20, 4, 60, 64, 68, 3, 56, 17, 15, 66, 78, 71, 28, 80, 41, 76, 1, 39, 25,
+        55, 58, 12, 10, 7, 36, 16, 5, 30, 2, 43, 67, 74, 24, 18, 50, 13, 75, 45, 44, 32, 37, 63,
+        27, 9, 0, 31, 38, 33, 47, 73, 52, 62, 51, 34, 29, 14, 70, 69, 54, 40, 23, 61, 21, 22, 57,
+        72, 49, 65, 6, 35, 19, 8, 48, 11, 26, 77, 46,
+    ];
 
-const FLOATS_TOLIST: [usize; 44] = [
-    21, 9, 32, 12, 20, 14, 30, 28, 13, 31, 25, 22, 23, 10, 19, 41, 7, 26, 2, 38, 11, 29, 16,
-    33, 1, 39, 4, 17, 42, 40, 5, 0, 8, 43, 34, 6, 15, 35, 36, 27, 18, 24, 3, 37,
-];
+    const FLOATS_TOLIST: [usize; 44] = [
+        21, 9, 32, 12, 20, 14, 30, 28, 13, 31, 25, 22, 23, 10, 19, 41, 7, 26, 2, 38, 11, 29, 16,
+        33, 1, 39, 4, 17, 42, 40, 5, 0, 8, 43, 34, 6, 15, 35, 36, 27, 18, 24, 3, 37,
+    ];
 
-const TUPLES_TOLIST: [usize; 43] = [
-    18, 35, 41, 28, 22, 0, 13, 23, 2, 1, 34, 3, 39, 30, 10, 25, 24, 4, 8, 9, 12, 42, 16, 19,
-    26, 15, 37, 20, 27, 7, 21, 36, 5, 6, 11, 14, 33, 40, 31, 32, 17, 38, 29,
-];
+    const TUPLES_TOLIST: [usize; 43] = [
+        18, 35, 41, 28, 22, 0, 13, 23, 2, 1, 34, 3, 39, 30, 10, 25, 24, 4, 8, 9, 12, 42, 16, 19,
+        26, 15, 37, 20, 27, 7, 21, 36, 5, 6, 11, 14, 33, 40, 31, 32, 17, 38, 29,
+    ];
 
-const BINARIES_TOLIST: [usize; 66] = [
-    48, 60, 6, 44, 57, 61, 26, 24, 13, 52, 7, 64, 35, 19, 59, 30, 47, 4, 46, 5, 65, 49, 43, 51,
-    2, 42, 32, 33, 55, 25, 20, 14, 22, 11, 40, 10, 16, 9, 45, 39, 54, 17, 38, 37, 41, 34, 31,
-    27, 28, 62, 29, 1, 21, 58, 23, 50, 63, 36, 53, 3, 12, 15, 56, 8, 0, 18,
-];
+    const BINARIES_TOLIST: [usize; 66] = [
+        48, 60, 6, 44, 57, 61, 26, 24, 13, 52, 7, 64, 35, 19, 59, 30, 47, 4, 46, 5, 65, 49, 43, 51,
+        2, 42, 32, 33, 55, 25, 20, 14, 22, 11, 40, 10, 16, 9, 45, 39, 54, 17, 38, 37, 41, 34, 31,
+        27, 28, 62, 29, 1, 21, 58, 23, 50, 63, 36, 53, 3, 12, 15, 56, 8, 0, 18,
+    ];
 
-const LISTS_TOLIST: [usize; 52] = [
-    26, 43, 50, 3, 47, 12, 39, 6, 16, 18, 36, 49, 38, 8, 35, 17, 24, 33, 0, 14, 44, 28, 51, 13,
-    2, 32, 30, 15, 27, 34, 23, 37, 5, 21, 29, 11, 19, 25, 40, 9, 22, 10, 41, 1, 7, 42, 4, 48,
-    46, 20, 31, 45,
-];
+    const LISTS_TOLIST: [usize; 52] = [
+        26, 43, 50, 3, 47, 12, 39, 6, 16, 18, 36, 49, 38, 8, 35, 17, 24, 33, 0, 14, 44, 28, 51, 13,
+        2, 32, 30, 15, 27, 34, 23, 37, 5, 21, 29, 11, 19, 25, 40, 9, 22, 10, 41, 1, 7, 42, 4, 48,
+        46, 20, 31, 45,
+    ];
 
-const PIDS_TOLIST: [usize; 40] = [
-    13, 3, 4, 25, 31, 9, 10, 6, 28, 27, 5, 36, 32, 30, 24, 29, 34, 37, 7, 16, 35, 2, 18, 12, 8,
-    39, 17, 14, 33, 0, 19, 11, 15, 22, 20, 26, 23, 1, 38, 21,
-];
+    const PIDS_TOLIST: [usize; 40] = [
+        13, 3, 4, 25, 31, 9, 10, 6, 28, 27, 5, 36, 32, 30, 24, 29, 34, 37, 7, 16, 35, 2, 18, 12, 8,
+        39, 17, 14, 33, 0, 19, 11, 15, 22, 20, 26, 23, 1, 38, 21,
+    ];
 
-const PORTS_TOLIST: [usize; 40] = [
-    30, 31, 28, 38, 18, 4, 37, 5, 0, 17, 1, 20, 14, 11, 22, 9, 19, 2, 8, 24, 35, 15, 13, 34,
-    12, 3, 7, 6, 23, 27, 21, 26, 33, 32, 10, 25, 29, 39, 36, 16,
-];
+    const PORTS_TOLIST: [usize; 40] = [
+        30, 31, 28, 38, 18, 4, 37, 5, 0, 17, 1, 20, 14, 11, 22, 9, 19, 2, 8, 24, 35, 15, 13, 34,
+        12, 3, 7, 6, 23, 27, 21, 26, 33, 32, 10, 25, 29, 39, 36, 16,
+    ];
 
-const REFS_TOLIST: [usize; 40] = [
-    10, 19, 11, 4, 1, 21, 9, 8, 31, 39, 22, 13, 12, 7, 27, 2, 6, 35, 16, 36, 3, 14, 25, 38, 28,
-    20, 23, 32, 34, 26, 24, 0, 30, 17, 18, 5, 33, 37, 15, 29,
-];
+    const REFS_TOLIST: [usize; 40] = [
+        10, 19, 11, 4, 1, 21, 9, 8, 31, 39, 22, 13, 12, 7, 27, 2, 6, 35, 16, 36, 3, 14, 25, 38, 28,
+        20, 23, 32, 34, 26, 24, 0, 30, 17, 18, 5, 33, 37, 15, 29,
+    ];
 
-const FLATMAPS_TOLIST: [usize; 34] = [
-    10, 26, 32, 18, 22, 7, 17, 6, 9, 24, 21, 5, 3, 30, 28, 1, 13, 8, 23, 31, 20, 2, 25, 27, 15,
-    0, 11, 29, 16, 33, 12, 14, 19, 4,
-];
+    const FLATMAPS_TOLIST: [usize; 34] = [
+        10, 26, 32, 18, 22, 7, 17, 6, 9, 24, 21, 5, 3, 30, 28, 1, 13, 8, 23, 31, 20, 2, 25, 27, 15,
+        0, 11, 29, 16, 33, 12, 14, 19, 4,
+    ];
 
-const HAMTS_TOLIST: [usize; 35] = [
-    3, 19, 6, 21, 8, 18, 17, 12, 25, 10, 13, 14, 26, 23, 5, 7, 30, 16, 20, 0, 27, 31, 2, 9, 28,
-    33, 24, 4, 11, 34, 32, 22, 1, 29, 15,
-];
+    const HAMTS_TOLIST: [usize; 35] = [
+        3, 19, 6, 21, 8, 18, 17, 12, 25, 10, 13, 14, 26, 23, 5, 7, 30, 16, 20, 0, 27, 31, 2, 9, 28,
+        33, 24, 4, 11, 34, 32, 22, 1, 29, 15,
+    ];
 
-const MIXED_TOLIST: [usize; 36] = [
-    31, 15, 10, 4, 16, 14, 30, 28, 7, 18, 25, 3, 0, 32, 17, 34, 33, 21, 26, 8, 20, 27, 22, 11,
-    1, 12, 23, 2, 19, 5, 13, 29, 9, 6, 24, 35,
-];
+    const MIXED_TOLIST: [usize; 36] = [
+        31, 15, 10, 4, 16, 14, 30, 28, 7, 18, 25, 3, 0, 32, 17, 34, 33, 21, 26, 8, 20, 27, 22, 11,
+        1, 12, 23, 2, 19, 5, 13, 29, 9, 6, 24, 35,
+    ];
 
-const INTCKS: [u32; 168] = [
-    498769837, 90938157, 55908881, 651381974, 153477947, 183260758, 735308584, 277552981,
-    458710214, 241662178, 144825159, 528168748, 451713134, 521154427, 49837423, 796295190,
-    802439948, 560532606, 833134054, 386154777, 811328879, 151229748, 49215840, 397837088,
-    589433033, 416688916, 272846186, 703135238, 52859270, 856972245, 767495905, 984864526,
-    584786271, 868628951, 38741769, 366644219, 474629931, 526342629, 919875246, 828584041,
-    673327992, 338577112, 237423518, 321535230, 689904098, 297400325, 219411981, 994677996,
-    577160503, 236325232, 196798781, 560512542, 728398731, 262653358, 963270598, 660185500,
-    502977498, 955645610, 727550899, 989632837, 202232971, 500064616, 642861093, 332984269,
-    972485733, 353574847, 577786339, 649427010, 836398947, 138349064, 675568680, 280916101,
-    569806469, 435200553, 491219889, 181657361, 511524796, 701788149, 38772614, 832789350,
-    8342505, 625095254, 377963266, 456209159, 102942058, 602149193, 908012057, 608847839,
-    194703151, 549322003, 777756016, 758568447, 57711012, 260047073, 266847338, 879663945,
-    446035542, 575336798, 192164121, 282136899, 498155568, 423379357, 121221238, 758494493,
-    3451820, 441496928, 582617970, 684307476, 259140256, 596423101, 517533463, 604216263,
-    542924449, 15785345, 406315809, 10512197, 639037751, 344837161, 332133613, 751404868,
-    403378518, 492470816, 37153093, 3446610, 552168140, 976529246, 99711400, 299871324,
-    50237741, 17296658, 798423972, 751147568, 24772394, 105553624, 707478957, 359015961,
-    65585347, 478481941, 748691272, 262258123, 459607789, 146733003, 28798166, 552385593,
-    848929738, 991408119, 133024511, 968717174, 247703578, 483152478, 146095996, 354272217,
-    529526545, 828705702, 475274985, 704069339, 189134118, 291687064, 450090927, 991624718,
-    620002125, 102066665, 58554834, 463651746, 587598061, 476221668, 797584297, 849472476,
-];
+    const INTCKS: [u32; 168] = [
+        498769837, 90938157, 55908881, 651381974, 153477947, 183260758, 735308584, 277552981,
+        458710214, 241662178, 144825159, 528168748, 451713134, 521154427, 49837423, 796295190,
+        802439948, 560532606, 833134054, 386154777, 811328879, 151229748, 49215840, 397837088,
+        589433033, 416688916, 272846186, 703135238, 52859270, 856972245, 767495905, 984864526,
+        584786271, 868628951, 38741769, 366644219, 474629931, 526342629, 919875246, 828584041,
+        673327992, 338577112, 237423518, 321535230, 689904098, 297400325, 219411981, 994677996,
+        577160503, 236325232, 196798781, 560512542, 728398731, 262653358, 963270598, 660185500,
+        502977498, 955645610, 727550899, 989632837, 202232971, 500064616, 642861093, 332984269,
+        972485733, 353574847, 577786339, 649427010, 836398947, 138349064, 675568680, 280916101,
+        569806469, 435200553, 491219889, 181657361, 511524796, 701788149, 38772614, 832789350,
+        8342505, 625095254, 377963266, 456209159, 102942058, 602149193, 908012057, 608847839,
+        194703151, 549322003, 777756016, 758568447, 57711012, 260047073, 266847338, 879663945,
+        446035542, 575336798, 192164121, 282136899, 498155568, 423379357, 121221238, 758494493,
+        3451820, 441496928, 582617970, 684307476, 259140256, 596423101, 517533463, 604216263,
+        542924449, 15785345, 406315809, 10512197, 639037751, 344837161, 332133613, 751404868,
+        403378518, 492470816, 37153093, 3446610, 552168140, 976529246, 99711400, 299871324,
+        50237741, 17296658, 798423972, 751147568, 24772394, 105553624, 707478957, 359015961,
+        65585347, 478481941, 748691272, 262258123, 459607789, 146733003, 28798166, 552385593,
+        848929738, 991408119, 133024511, 968717174, 247703578, 483152478, 146095996, 354272217,
+        529526545, 828705702, 475274985, 704069339, 189134118, 291687064, 450090927, 991624718,
+        620002125, 102066665, 58554834, 463651746, 587598061, 476221668, 797584297, 849472476,
+    ];
 
-const COLLIDE_TOLIST: [usize; 44] = [
-    36, 15, 26, 32, 33, 42, 29, 0, 1, 34, 14, 40, 12, 35, 37, 28, 31, 3, 2, 9, 41, 16, 43, 23,
-    18, 17, 5, 10, 4, 11, 6, 20, 25, 24, 7, 39, 27, 13, 38, 30, 22, 8, 21, 19,
-];
+    const COLLIDE_TOLIST: [usize; 44] = [
+        36, 15, 26, 32, 33, 42, 29, 0, 1, 34, 14, 40, 12, 35, 37, 28, 31, 3, 2, 9, 41, 16, 43, 23,
+        18, 17, 5, 10, 4, 11, 6, 20, 25, 24, 7, 39, 27, 13, 38, 30, 22, 8, 21, 19,
+    ];
 
     /// `cks([K || {K, _} <- maps:to_list(maps:from_list([{K, K} || K <-
     /// lists:seq(1, N)]))])` for N in 33..=200, where `cks(Keys) ->
@@ -572,7 +576,10 @@ const COLLIDE_TOLIST: [usize; 44] = [
         assert_to_list(&keys, &FLOATS_TOLIST);
         // -0.0 is the same key as 0.0 (erl: maps:get(-0.0, M) finds it).
         let map = map_ref(indexed_map(&mut area, &keys));
-        assert_eq!(map.get(build::float(&mut area, -0.0)), Some(Term::small(40)));
+        assert_eq!(
+            map.get(build::float(&mut area, -0.0)),
+            Some(Term::small(40))
+        );
         assert_eq!(map.get(Term::small(0)), None);
     }
 
@@ -625,14 +632,26 @@ const COLLIDE_TOLIST: [usize; 44] = [
             let chars: Vec<Term> = s.bytes().map(|b| Term::small(b as i64)).collect();
             build::list(area, &chars)
         };
-        let mut keys: Vec<Term> = (1..=40).map(|i| string(&mut area, &i.to_string())).collect();
+        let mut keys: Vec<Term> = (1..=40)
+            .map(|i| string(&mut area, &i.to_string()))
+            .collect();
         let two_and_a_half = build::float(&mut area, 2.5);
         keys.push(Term::NIL);
         keys.push(build::list(&mut area, &[Term::NIL]));
-        keys.push(build::list(&mut area, &[Term::small(7), two_and_a_half, Term::small(-1)]));
-        keys.push(build::list(&mut area, &[300, 1, 2, 3, 4, 5].map(Term::small)));
+        keys.push(build::list(
+            &mut area,
+            &[Term::small(7), two_and_a_half, Term::small(-1)],
+        ));
+        keys.push(build::list(
+            &mut area,
+            &[300, 1, 2, 3, 4, 5].map(Term::small),
+        ));
         keys.push(build::cons(&mut area, Term::small(1), two_and_a_half));
-        keys.push(build::list_with_tail(&mut area, &ints(1..=2), Term::small(3)));
+        keys.push(build::list_with_tail(
+            &mut area,
+            &ints(1..=2),
+            Term::small(3),
+        ));
         keys.push(string(&mut area, "abcdefghij"));
         for i in 1..=5 {
             keys.push(build::cons(&mut area, Term::small(i), Term::small(i)));
@@ -645,7 +664,12 @@ const COLLIDE_TOLIST: [usize; 44] = [
     #[test]
     fn pid_keys() {
         let keys: Vec<Term> = (1..=40)
-            .map(|i| Term::local_pid(LocalPid { number: i, serial: i % 3 }))
+            .map(|i| {
+                Term::local_pid(LocalPid {
+                    number: i,
+                    serial: i % 3,
+                })
+            })
             .collect();
         assert_to_list(&keys, &PIDS_TOLIST);
     }
@@ -695,7 +719,8 @@ const COLLIDE_TOLIST: [usize; 44] = [
         let mut area = LiteralArea::new();
         let keys: Vec<Term> = (1..=35)
             .map(|i| {
-                let pairs: Vec<(Term, Term)> = (1..=33).map(|j| (Term::small(j), Term::small(i))).collect();
+                let pairs: Vec<(Term, Term)> =
+                    (1..=33).map(|j| (Term::small(j), Term::small(i))).collect();
                 from_pairs(&mut area, &pairs).0
             })
             .collect();
@@ -726,10 +751,16 @@ const COLLIDE_TOLIST: [usize; 44] = [
             build::bitstring(&mut area, &[0x80], 1),
             build::cons(&mut area, Term::small(1), Term::small(2)),
         ];
-        let (k, v) = (build::binary(&mut area, b"k"), build::binary(&mut area, b"v"));
+        let (k, v) = (
+            build::binary(&mut area, b"k"),
+            build::binary(&mut area, b"v"),
+        );
         let kv = from_pairs(&mut area, &[(k, v)]).0;
         keys.push(kv);
-        keys.push(Term::local_pid(LocalPid { number: 77, serial: 0 }));
+        keys.push(Term::local_pid(LocalPid {
+            number: 77,
+            serial: 0,
+        }));
         keys.push(Term::local_port(9));
         keys.push(ref_term(&mut area, &[5, 6, 7]));
         keys.push(build::float(&mut area, -0.0));
@@ -742,9 +773,18 @@ const COLLIDE_TOLIST: [usize; 44] = [
     /// below level 8, under the hash salted with depth 1.
     #[test]
     fn keys_with_colliding_hashes() {
-        assert_eq!(map_key_hash(Term::small(40660), 0), map_key_hash(Term::small(59671), 0));
-        assert_eq!(map_key_hash(Term::small(22575), 0), map_key_hash(Term::small(119693), 0));
-        let mut keys = vec![40660, 59671, 22575, 119693].into_iter().map(Term::small).collect::<Vec<_>>();
+        assert_eq!(
+            map_key_hash(Term::small(40660), 0),
+            map_key_hash(Term::small(59671), 0)
+        );
+        assert_eq!(
+            map_key_hash(Term::small(22575), 0),
+            map_key_hash(Term::small(119693), 0)
+        );
+        let mut keys = vec![40660, 59671, 22575, 119693]
+            .into_iter()
+            .map(Term::small)
+            .collect::<Vec<_>>();
         keys.extend(ints(1..=40));
         assert_to_list(&keys, &COLLIDE_TOLIST);
     }
@@ -788,7 +828,8 @@ const COLLIDE_TOLIST: [usize; 44] = [
             build::list(&mut area, &[Term::small(115)]),
             build::binary(&mut area, b""),
         ];
-        let mut shuffled: Vec<(Term, Term)> = expected.iter().map(|&k| (k, Term::small(0))).collect();
+        let mut shuffled: Vec<(Term, Term)> =
+            expected.iter().map(|&k| (k, Term::small(0))).collect();
         shuffled.reverse();
         shuffled.swap(0, 5);
         let map = map_ref(from_pairs(&mut area, &shuffled).0);
@@ -807,12 +848,15 @@ const COLLIDE_TOLIST: [usize; 44] = [
     #[test]
     fn duplicate_keys_keep_the_last_pair() {
         const DUPVALS: [i64; 35] = [
-            33, 12, 23, 29, 30, 26, 31, 11, 44, 32, 34, 25, 28, 41, 35, 13, 20, 15, 14, 37, 42,
-            36, 43, 38, 17, 22, 21, 39, 24, 45, 27, 19, 40, 18, 16,
+            33, 12, 23, 29, 30, 26, 31, 11, 44, 32, 34, 25, 28, 41, 35, 13, 20, 15, 14, 37, 42, 36,
+            43, 38, 17, 22, 21, 39, 24, 45, 27, 19, 40, 18, 16,
         ];
         let mut area = LiteralArea::new();
         let (zero, minus_zero) = (build::float(&mut area, 0.0), build::float(&mut area, -0.0));
-        let (a, b) = (Term::atom(Atom::intern("a").unwrap()), Term::atom(Atom::intern("b").unwrap()));
+        let (a, b) = (
+            Term::atom(Atom::intern("a").unwrap()),
+            Term::atom(Atom::intern("b").unwrap()),
+        );
         let (map, had_duplicates) = from_pairs(&mut area, &[(zero, a), (minus_zero, b)]);
         assert!(had_duplicates);
         let pairs = map_ref(map).to_list_order();
@@ -820,10 +864,16 @@ const COLLIDE_TOLIST: [usize; 44] = [
         assert_eq!(pairs[0].0, minus_zero);
         assert_eq!(pairs[0].1, b);
 
-        let pairs: Vec<(Term, Term)> = (1..=45).map(|i| (Term::small(i % 35), Term::small(i))).collect();
+        let pairs: Vec<(Term, Term)> = (1..=45)
+            .map(|i| (Term::small(i % 35), Term::small(i)))
+            .collect();
         let (map, had_duplicates) = from_pairs(&mut area, &pairs);
         assert!(had_duplicates);
-        let values: Vec<i64> = map_ref(map).to_list_order().iter().map(|p| p.1.small_value()).collect();
+        let values: Vec<i64> = map_ref(map)
+            .to_list_order()
+            .iter()
+            .map(|p| p.1.small_value())
+            .collect();
         assert_eq!(values, DUPVALS);
     }
 
@@ -832,7 +882,9 @@ const COLLIDE_TOLIST: [usize; 44] = [
     #[test]
     fn duplicates_that_leave_32_keys_or_fewer_make_a_flat_map() {
         let mut area = LiteralArea::new();
-        let pairs: Vec<(Term, Term)> = (1..=45).map(|i| (Term::small(i % 30), Term::small(i))).collect();
+        let pairs: Vec<(Term, Term)> = (1..=45)
+            .map(|i| (Term::small(i % 30), Term::small(i)))
+            .collect();
         let map = map_ref(from_pairs(&mut area, &pairs).0);
         assert!(!map.is_hamt());
         let got: Vec<(i64, i64)> = map
@@ -840,7 +892,9 @@ const COLLIDE_TOLIST: [usize; 44] = [
             .iter()
             .map(|p| (p.0.small_value(), p.1.small_value()))
             .collect();
-        let expected: Vec<(i64, i64)> = (0..30).map(|k| (k, if k <= 15 { k + 30 } else { k })).collect();
+        let expected: Vec<(i64, i64)> = (0..30)
+            .map(|k| (k, if k <= 15 { k + 30 } else { k }))
+            .collect();
         assert_eq!(got, expected);
     }
 
@@ -881,13 +935,21 @@ const COLLIDE_TOLIST: [usize; 44] = [
         let header = node.header().unwrap();
         let m = map_ref(node);
         assert_eq!(crate::term::header_arity(header), m.words.len());
-        let Node::Hamt { size, bitmap, children } = node_of(m) else {
+        let Node::Hamt {
+            size,
+            bitmap,
+            children,
+        } = node_of(m)
+        else {
             panic!("a HAMT node")
         };
         assert_eq!(size.is_some(), level == 0);
         assert_eq!(bitmap.count_ones() as usize, children.len());
         let mut leaves = 0;
-        for (child, slot) in children.iter().zip((0..16).filter(|s| bitmap & (1 << s) != 0)) {
+        for (child, slot) in children
+            .iter()
+            .zip((0..16).filter(|s| bitmap & (1 << s) != 0))
+        {
             let below = match child.as_cons() {
                 Some((k, _)) => {
                     let hash = map_key_hash(k, level / LEVELS_PER_HASH);
@@ -918,7 +980,11 @@ const COLLIDE_TOLIST: [usize; 44] = [
         let map = map_ref(from_pairs(&mut area, &pairs).0);
         assert!(!map.is_hamt());
         assert_eq!(map.words.len(), 2 + 32);
-        let keys: Vec<i64> = map.iterator_order().iter().map(|p| p.0.small_value()).collect();
+        let keys: Vec<i64> = map
+            .iterator_order()
+            .iter()
+            .map(|p| p.0.small_value())
+            .collect();
         assert_eq!(keys, (0..32).collect::<Vec<_>>());
     }
 }
