@@ -1,6 +1,8 @@
-//! OTP 25's internal term hash (`make_internal_hash`, `make_map_hash`), the
-//! hash that shapes a large map's HAMT and so decides the order in which
-//! `maps:to_list/1`, `io_lib` and `term_to_binary/1` list its pairs.
+//! OTP 25's term hashes: the internal hash (`make_internal_hash`,
+//! `make_map_hash`), which shapes a large map's HAMT and so decides the order
+//! in which `maps:to_list/1`, `io_lib` and `term_to_binary/1` list its pairs,
+//! and the portable hash of `erlang:phash2` (`make_hash2`, see
+//! [`make_hash2`]).
 //!
 //! The hash mixes 32-bit words with Bob Jenkins' `mix`, walking the term
 //! depth first with an explicit stack (deep terms cannot overflow the Rust
@@ -340,11 +342,223 @@ pub fn map_key_hash(key: Term, depth: u32) -> u32 {
     internal_hash(key, salt)
 }
 
+/// The text hash of an atom (`atom_hash` in erts: hashpjw over its UTF-8,
+/// with a two-byte Latin-1 character taken as one).
+fn atom_text_hash(atom: super::Atom) -> u32 {
+    let bytes = atom.name().as_bytes();
+    let mut h: u32 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let mut v = bytes[i];
+        i += 1;
+        if i < bytes.len() && v & 0xFE == 0xC2 && bytes[i] & 0xC0 == 0x80 {
+            v = (v << 6) | (bytes[i] & 0x3F);
+            i += 1;
+        }
+        h = (h << 4).wrapping_add(v as u32);
+        let g = h & 0xf000_0000;
+        if g != 0 {
+            h ^= g >> 24;
+            h ^= g;
+        }
+    }
+    h
+}
+
+/// `SINT32_HASH` / `NOT_SSMALL28_HASH`: an integer that fits in a word.
+fn portable_small_hash(hash: &mut u32, value: i64) {
+    if (-(1 << 27)..1 << 27).contains(&value) {
+        let y = value as i32;
+        if y < 0 {
+            hash2(hash, y.wrapping_neg() as u32, 0, HCONST);
+        }
+        hash2(hash, y as u32, 0, HCONST);
+    } else {
+        let konst = if value < 0 { HCONST_10 } else { HCONST_11 };
+        let t = value.unsigned_abs();
+        hash2(hash, t as u32, (t >> 32) as u32, konst);
+    }
+}
+
+const HCONST_2: u32 = 0x3c6e_f372;
+const HCONST_3: u32 = 0xdaa6_6d2b;
+const HCONST_19: u32 = 0xbe1e_08bb;
+
+/// What is left to do on the portable hash's work stack.
+enum Work2 {
+    Term(Term),
+    /// End of a map's pairs: restore the enclosing hash and pair sum.
+    MapEnd {
+        hash: u32,
+        xor_pairs: u32,
+    },
+    /// End of one key/value pair of a map.
+    MapPair,
+}
+
+/// `make_hash2(Term)` of OTP 25: the portable hash behind `erlang:phash2`.
+/// It depends only on the term's value (atoms by their text), and a map's
+/// hash does not depend on the order of its pairs. `erlang:phash2(T, R)` is
+/// this modulo `R` (all 32 bits for `R` = 2^32).
+pub fn make_hash2(term: Term) -> u32 {
+    let mut hash = 0u32;
+    let mut xor_pairs = 0u32;
+    let mut stack: Vec<Work2> = Vec::new();
+    let mut next = Some(term);
+    loop {
+        let term = match next.take() {
+            Some(t) => t,
+            None => match stack.pop() {
+                None => return hash,
+                Some(Work2::MapEnd {
+                    hash: outer,
+                    xor_pairs: outer_pairs,
+                }) => {
+                    hash = outer;
+                    hash2(&mut hash, xor_pairs, 0, HCONST_19);
+                    xor_pairs = outer_pairs;
+                    continue;
+                }
+                Some(Work2::MapPair) => {
+                    xor_pairs ^= hash;
+                    hash = 0;
+                    continue;
+                }
+                Some(Work2::Term(t)) => t,
+            },
+        };
+        match term.view() {
+            View::Cons(..) => {
+                let (mut packed, mut count) = (0u32, 0u32);
+                let mut rest = term;
+                while let Some((head, tail)) = rest.as_cons() {
+                    match head.as_small() {
+                        Some(b @ 0..=255) => {
+                            packed = (packed << 8).wrapping_add(b as u32);
+                            if count == 3 {
+                                hash2(&mut hash, packed, 0, HCONST_4);
+                                (packed, count) = (0, 0);
+                            } else {
+                                count += 1;
+                            }
+                            rest = tail;
+                        }
+                        _ => break,
+                    }
+                }
+                if count > 0 {
+                    hash2(&mut hash, packed, 0, HCONST_4);
+                }
+                match rest.as_cons() {
+                    Some((head, tail)) => {
+                        stack.push(Work2::Term(tail));
+                        next = Some(head);
+                    }
+                    None => next = Some(rest),
+                }
+            }
+            View::Tuple(elements) => {
+                hash2(&mut hash, elements.len() as u32, 0, HCONST_9);
+                if let Some((first, rest)) = elements.split_first() {
+                    stack.extend(rest.iter().rev().map(|&e| Work2::Term(e)));
+                    next = Some(*first);
+                }
+            }
+            View::Map(m) => {
+                let node = map::node_of(m);
+                let pairs_follow = match node {
+                    map::Node::Flat { keys, .. } => Some(keys.len()),
+                    map::Node::Hamt { size, .. } => size,
+                };
+                if let Some(size) = pairs_follow {
+                    hash2(&mut hash, size as u32, 0, HCONST_16);
+                    if size == 0 {
+                        continue;
+                    }
+                    stack.push(Work2::MapEnd { hash, xor_pairs });
+                    (hash, xor_pairs) = (0, 0);
+                }
+                let push_pair = |stack: &mut Vec<Work2>, k: Term, v: Term| {
+                    stack.extend([Work2::MapPair, Work2::Term(v), Work2::Term(k)]);
+                };
+                match node {
+                    map::Node::Flat { keys, values } => {
+                        for (&k, &v) in keys.iter().zip(values).rev() {
+                            push_pair(&mut stack, k, v);
+                        }
+                    }
+                    map::Node::Hamt { children, .. } => {
+                        for &child in children {
+                            match child.as_cons() {
+                                Some((k, v)) => push_pair(&mut stack, k, v),
+                                None => stack.push(Work2::Term(child)),
+                            }
+                        }
+                    }
+                }
+            }
+            View::Fun(f) => {
+                let module = atom_text_hash(f.entry.module);
+                hash2(&mut hash, f.free.len() as u32, module, HCONST);
+                hash2(&mut hash, f.entry.index, f.entry.old_uniq, HCONST);
+                if let Some((first, rest)) = f.free.split_first() {
+                    stack.extend(rest.iter().rev().map(|&e| Work2::Term(e)));
+                    next = Some(*first);
+                }
+            }
+            View::Export(e) => {
+                hash2(&mut hash, e.arity, atom_text_hash(e.module), HCONST);
+                hash2(&mut hash, atom_text_hash(e.function), 0, HCONST_14);
+            }
+            View::Bitstring(bits) => hash = bitstring_hash(hash, &bits),
+            View::Big { negative, limbs } => {
+                let konst = if negative { HCONST_10 } else { HCONST_11 };
+                for &limb in limbs {
+                    hash2(&mut hash, limb as u32, (limb >> 32) as u32, konst);
+                }
+            }
+            // Only the first id word of a ref, and a pid's number, count.
+            View::Ref(r) => hash2(&mut hash, r.ids().next().unwrap_or(0), 0, HCONST_7),
+            View::Pid(p) => hash2(&mut hash, p.number & 0x7FFF, 0, HCONST_5),
+            View::ExternalPid { number, .. } => hash2(&mut hash, number, 0, HCONST_5),
+            View::Port(number) | View::ExternalPort { number, .. } => {
+                hash2(&mut hash, number as u32, (number >> 32) as u32, HCONST_6)
+            }
+            View::Float(f) => {
+                let bits = if f == 0.0 { 0 } else { f.to_bits() };
+                hash2(&mut hash, (bits >> 32) as u32, bits as u32, HCONST_12);
+            }
+            View::Atom(a) => {
+                if hash == 0 {
+                    hash = atom_text_hash(a);
+                } else {
+                    hash2(&mut hash, atom_text_hash(a), 0, HCONST_3);
+                }
+            }
+            View::Nil => {
+                if hash == 0 {
+                    hash = 3_468_870_702;
+                } else {
+                    // NIL_DEF, the `[]` class in erts' term order.
+                    hash2(&mut hash, 2, 0, HCONST_2);
+                }
+            }
+            View::Small(v) => portable_small_hash(&mut hash, v),
+            View::Catch(_) | View::MatchContext => {}
+        }
+    }
+}
+
+/// `erlang:phash2(Term)`: the portable hash in 0..2^27.
+pub fn phash2(term: Term) -> u32 {
+    make_hash2(term) & ((1 << 27) - 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::heap::LiteralArea;
-    use crate::term::build;
+    use crate::term::{build, map};
 
     #[test]
     fn block_hash_takes_every_byte() {
@@ -418,5 +632,106 @@ mod tests {
         };
         let (x, y) = (nested(&mut area, 1), nested(&mut area, 2));
         assert_ne!(internal_hash(x, 0), internal_hash(y, 0));
+    }
+
+    /// `[erlang:phash2(T) || T <- oxg:terms()]`: the terms of the order
+    /// tests (see `order::tests::sample_terms`).
+    const PHASH2_SAMPLE: [u32; 102] = [
+        88723725, 2614250, 44071773, 30328728, 27520264, 35173814, 26969617, 36462311, 32970872,
+        85075112, 23185601, 7052001, 100626700, 63894875, 55691757, 119088650, 84771912, 56184129,
+        39447972, 86106176, 2889750, 49783137, 123897603, 40529190, 38003152, 79000135, 97, 98,
+        1649, 66, 0, 233, 252, 2074, 25442, 424084, 424085, 118531908, 75004615, 90543893,
+        118531908, 83047960, 83047960, 16710585, 85550853, 108220320, 61580975, 57895931,
+        109367417, 82605442, 27471588, 34981515, 31217788, 49033471, 125905316, 101549390,
+        25105897, 123197638, 131498469, 17179711, 114177937, 131498469, 131498469, 131498469,
+        86620282, 87486268, 110528523, 130610761, 91564110, 113425870, 126521268, 17320229,
+        39679005, 59617982, 92619614, 108954384, 94058669, 103634663, 7671078, 81884910, 129392561,
+        113427502, 84609158, 86124794, 13006701, 23864141, 117343302, 109637629, 96416884, 8851781,
+        38136133, 13708901, 76691218, 102233125, 77524856, 114275383, 22968450, 78681268,
+        116266720, 81620844, 48424272, 6479071,
+    ];
+
+    /// For `Extras` below: `[erlang:phash2(T) || T <- Extras]`, and
+    /// `[erlang:phash2(T, 4294967296) || T <- Extras]` (all 32 bits).
+    const PHASH2_EXTRAS: [u32; 30] = [
+        55048502, 50635928, 39679005, 124727853, 3752561, 111460725, 126389480, 126628501,
+        10296741, 15147785, 133543196, 233, 4129, 3480, 0, 7258927, 112602999, 12354923, 69672967,
+        76739502, 27520264, 35173814, 44071773, 56244722, 20875736, 20875736, 10380315, 84608636,
+        60244271, 96416884,
+    ];
+    const HASH2_EXTRAS: [u32; 30] = [
+        2202532150, 1661248664, 844985373, 2943300141, 3761848945, 514113909, 1871219944,
+        3482071701, 3365739941, 820454153, 3354768668, 233, 4129, 3480, 0, 7258927, 4273352567,
+        2562491755, 874979335, 1418916782, 1638133000, 2316875190, 1117813597, 2740599282,
+        423528920, 423528920, 2023646235, 2634745468, 2476163375, 499070068,
+    ];
+
+    /// ```erlang
+    /// Extras =
+    ///     [maps:from_list([{I, I} || I <- lists:seq(1, 40)]), #{a => 1, b => [1, 2]}, #{},
+    ///      "hello world", [1, 2, 3, 4, 5, 6, 7, 8, 9], [256, 1], [$a, $b | $c], [a, "b" | []],
+    ///      binary:copy(<<"0123456789">>, 10), <<1, 2, 3, 4:5>>, <<5:3>>,
+    ///      list_to_atom([233]), list_to_atom([252, 97]), list_to_atom([1000]), '', hello,
+    ///      134217727, 134217728, -134217728, -134217729, (1 bsl 59) - 1, -(1 bsl 59), -1, -7,
+    ///      0.0, -0.0, 1.5, -1.0e-300,
+    ///      {[], [[]], {}}, [[] | []]].
+    /// ```
+    fn extras(area: &mut LiteralArea) -> Vec<Term> {
+        let s = Term::small;
+        let atom = |name: &str| Term::atom(crate::term::Atom::intern(name).unwrap());
+        let string = |area: &mut LiteralArea, text: &str| {
+            let chars: Vec<Term> = text.bytes().map(|b| s(b as i64)).collect();
+            build::list(area, &chars)
+        };
+        let pairs: Vec<(Term, Term)> = (1..=40).map(|i| (s(i), s(i))).collect();
+        let mut t = vec![map::from_pairs(area, &pairs).0];
+        let one_two = build::list(area, &[s(1), s(2)]);
+        t.push(map::from_pairs(area, &[(atom("a"), s(1)), (atom("b"), one_two)]).0);
+        t.push(map::from_pairs(area, &[]).0);
+        t.push(string(area, "hello world"));
+        t.push(build::list(area, &(1..=9).map(s).collect::<Vec<_>>()));
+        t.push(build::list(area, &[s(256), s(1)]));
+        t.push(build::list_with_tail(area, &[s(97), s(98)], s(99)));
+        let b = string(area, "b");
+        t.push(build::list(area, &[atom("a"), b]));
+        t.push(build::binary(area, &b"0123456789".repeat(10)));
+        t.push(build::bitstring(area, &[1, 2, 3, 4 << 3], 29));
+        t.push(build::bitstring(area, &[5 << 5], 3));
+        for name in ["é", "üa", "Ϩ", "", "hello"] {
+            t.push(atom(name));
+        }
+        for v in [
+            134217727,
+            134217728,
+            -134217728,
+            -134217729,
+            (1 << 59) - 1,
+            -(1 << 59),
+            -1,
+            -7,
+        ] {
+            t.push(s(v));
+        }
+        for f in [0.0, -0.0, 1.5, -1.0e-300] {
+            t.push(build::float(area, f));
+        }
+        let empty_tuple = build::tuple(area, &[]);
+        let nil_in_list = build::list(area, &[Term::NIL]);
+        t.push(build::tuple(area, &[Term::NIL, nil_in_list, empty_tuple]));
+        t.push(build::list(area, &[Term::NIL]));
+        t
+    }
+
+    #[test]
+    fn phash2_is_erlangs() {
+        let mut area = LiteralArea::new();
+        let sample = crate::term::order::tests::sample_terms(&mut area);
+        let got: Vec<u32> = sample.iter().map(|&t| phash2(t)).collect();
+        assert_eq!(got, PHASH2_SAMPLE);
+        let extras = extras(&mut area);
+        let got: Vec<u32> = extras.iter().map(|&t| phash2(t)).collect();
+        assert_eq!(got, PHASH2_EXTRAS);
+        let got: Vec<u32> = extras.iter().map(|&t| make_hash2(t)).collect();
+        assert_eq!(got, HASH2_EXTRAS);
     }
 }

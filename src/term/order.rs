@@ -582,7 +582,7 @@ fn compare_bits(a: &Bitstring<'_>, b: &Bitstring<'_>) -> Ordering {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! Expected orders come from `erl` (OTP 25.2.3), as said over each test.
 
     use std::cmp::Ordering::{self, Equal, Greater, Less};
@@ -646,7 +646,7 @@ mod tests {
     ///
     /// `erlang:fun_info/2` of the seven funs: module `oxg`, uniq 97650900,
     /// new_index 1, 2, 3, 4, 5, 0, 0, env [], [], [5], [7], [5,7], [5], [6].
-    fn sample_terms(area: &mut LiteralArea) -> Vec<Term> {
+    pub(crate) fn sample_terms(area: &mut LiteralArea) -> Vec<Term> {
         let mut t = Vec::new();
         let big = |area: &mut LiteralArea, negative: bool, limbs: &[u64]| {
             build::big_from_limbs(area, negative, limbs)
