@@ -558,7 +558,7 @@ pub fn phash2(term: Term) -> u32 {
 mod tests {
     use super::*;
     use crate::heap::LiteralArea;
-    use crate::term::{build, map};
+    use crate::term::{atoms, build, map, LocalPid};
 
     #[test]
     fn block_hash_takes_every_byte() {
@@ -733,5 +733,76 @@ mod tests {
         assert_eq!(got, PHASH2_EXTRAS);
         let got: Vec<u32> = extras.iter().map(|&t| make_hash2(t)).collect();
         assert_eq!(got, HASH2_EXTRAS);
+    }
+
+    /// `make_internal_hash(T, 0)` read from erl with
+    /// `erts_debug:set_internal_state(available_internal_state, true)` and
+    /// `erts_debug:get_internal_state({internal_hash, T})`, for these `T`:
+    ///
+    /// ```erlang
+    /// [0, 1, -1, 1 bsl 59 - 1, -(1 bsl 59), 1 bsl 64, -(1 bsl 64), 1.0, 0.0, -0.0, [], {},
+    ///  {1, 2}, "abc", [1 | 2], [300], [1, 2, 3, 4, 5, 300, 6 | 7], <<>>, <<"abc">>,
+    ///  binary:copy(<<"0123456789">>, 10), <<1, 2, 3, 4:5>>, #{}, #{1 => 2, 3 => [4]},
+    ///  maps:from_list([{I, I} || I <- lists:seq(1, 40)]), list_to_pid("<0.77.3>"),
+    ///  list_to_pid("<0.32767.8191>"), list_to_port("#Port<0.9>"),
+    ///  list_to_port("#Port<0.123456>"), Ref, {[], [[]], {{}}}]
+    /// ```
+    ///
+    /// where `Ref` is the local ref with ids `[5, 6, 7]` (`binary_to_term` of
+    /// a NEWER_REFERENCE_EXT).
+    #[test]
+    fn internal_hash_is_erlangs() {
+        const EXPECTED: [u32; 30] = [
+            3620831944, 2441450838, 559702020, 2748343757, 767231620, 1670597026, 1776020955,
+            1476340101, 2778859731, 2778859731, 2464209347, 904478834, 240741374, 4050146831,
+            813403020, 3431643858, 1506094169, 3580844982, 298319117, 1509164731, 3100549020,
+            4050418618, 99360246, 2742925189, 2180052302, 3115696546, 4034794312, 3682114213,
+            2122491385, 4292670992,
+        ];
+        let mut area = LiteralArea::new();
+        let s = Term::small;
+        let list = |area: &mut LiteralArea, items: &[i64]| {
+            build::list(area, &items.iter().map(|&i| s(i)).collect::<Vec<_>>())
+        };
+        let mut t = vec![s(0), s(1), s(-1), s((1 << 59) - 1), s(-(1 << 59))];
+        t.push(build::big_from_limbs(&mut area, false, &[0, 1]));
+        t.push(build::big_from_limbs(&mut area, true, &[0, 1]));
+        for f in [1.0, 0.0, -0.0] {
+            t.push(build::float(&mut area, f));
+        }
+        t.push(Term::NIL);
+        t.push(build::tuple(&mut area, &[]));
+        t.push(build::tuple(&mut area, &[s(1), s(2)]));
+        t.push(list(&mut area, &[97, 98, 99]));
+        t.push(build::cons(&mut area, s(1), s(2)));
+        t.push(list(&mut area, &[300]));
+        let items: Vec<Term> = [1, 2, 3, 4, 5, 300, 6].map(s).to_vec();
+        t.push(build::list_with_tail(&mut area, &items, s(7)));
+        t.push(build::binary(&mut area, b""));
+        t.push(build::binary(&mut area, b"abc"));
+        t.push(build::binary(&mut area, &b"0123456789".repeat(10)));
+        t.push(build::bitstring(&mut area, &[1, 2, 3, 4 << 3], 29));
+        t.push(map::from_pairs(&mut area, &[]).0);
+        let four = list(&mut area, &[4]);
+        t.push(map::from_pairs(&mut area, &[(s(1), s(2)), (s(3), four)]).0);
+        let pairs: Vec<(Term, Term)> = (1..=40).map(|i| (s(i), s(i))).collect();
+        t.push(map::from_pairs(&mut area, &pairs).0);
+        t.push(Term::local_pid(LocalPid {
+            number: 77,
+            serial: 3,
+        }));
+        t.push(Term::local_pid(LocalPid {
+            number: 32767,
+            serial: 8191,
+        }));
+        t.push(Term::local_port(9));
+        t.push(Term::local_port(123456));
+        t.push(build::reference(&mut area, atoms::NONODE, 0, &[5, 6, 7]));
+        let empty = build::tuple(&mut area, &[]);
+        let nested = build::tuple(&mut area, &[empty]);
+        let nil_list = build::list(&mut area, &[Term::NIL]);
+        t.push(build::tuple(&mut area, &[Term::NIL, nil_list, nested]));
+        let got: Vec<u32> = t.iter().map(|&term| internal_hash(term, 0)).collect();
+        assert_eq!(got, EXPECTED);
     }
 }

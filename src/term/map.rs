@@ -241,11 +241,6 @@ fn hamt_pairs_forward(children: &[Term]) -> Vec<(Term, Term)> {
     out
 }
 
-/// A map's pairs in hash order (for a flat map, key order).
-pub(crate) fn hash_order_pairs(map: MapRef<'_>) -> Vec<(Term, Term)> {
-    map.iterator_order()
-}
-
 /// Orders two distinct keys by their paths in a HAMT: slot by slot from the
 /// root (OTP's `hashmap_key_hash_cmp`).
 pub(crate) fn hash_path_cmp(a: Term, b: Term) -> std::cmp::Ordering {

@@ -71,15 +71,27 @@ struct Comparison<'a> {
 
 impl<'a> Comparison<'a> {
     fn run(a: Term, b: Term, exact: bool) -> Ordering {
-        if a == b {
-            return Ordering::Equal;
-        }
+        // The stacks only allocate once something is pushed: comparing two
+        // immediates or floats costs no allocation.
         let mut cmp = Comparison {
-            tasks: vec![Task::Pair(a, b, exact)],
+            tasks: Vec::new(),
             hamts: Vec::new(),
         };
+        let mut outcome = cmp.pair(a, b, exact);
         loop {
-            let mut outcome = match cmp.tasks.pop() {
+            // A difference ends the comparison, unless a HAMT comparison
+            // asked for it: then it is that comparison's answer.
+            while outcome.is_ne() {
+                loop {
+                    match cmp.tasks.pop() {
+                        None => return outcome,
+                        Some(Task::Resume) => break,
+                        Some(_) => {}
+                    }
+                }
+                outcome = cmp.resume_hamt(outcome);
+            }
+            outcome = match cmp.tasks.pop() {
                 None => return Ordering::Equal,
                 Some(Task::Pair(a, b, exact)) => cmp.pair(a, b, exact),
                 Some(Task::Elements(xs, ys, exact)) => match (xs.split_first(), ys.split_first()) {
@@ -93,18 +105,6 @@ impl<'a> Comparison<'a> {
                 },
                 Some(Task::Resume) => cmp.resume_hamt(Ordering::Equal),
             };
-            // A difference ends the comparison, unless a HAMT comparison
-            // asked for it: then it is that comparison's answer.
-            while outcome.is_ne() {
-                loop {
-                    match cmp.tasks.pop() {
-                        None => return outcome,
-                        Some(Task::Resume) => break,
-                        Some(_) => {}
-                    }
-                }
-                outcome = cmp.resume_hamt(outcome);
-            }
         }
     }
 
@@ -211,8 +211,9 @@ impl<'a> Comparison<'a> {
             }
             (Node::Hamt { .. }, Node::Hamt { .. }) => {
                 let hamt = HamtComparison {
-                    a: map::hash_order_pairs(x),
-                    b: map::hash_order_pairs(y),
+                    // A HAMT's iterator order is its hash order.
+                    a: x.iterator_order(),
+                    b: y.iterator_order(),
                     ia: 0,
                     ib: 0,
                     values_exact: exact,
