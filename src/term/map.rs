@@ -14,7 +14,7 @@
 //!   [header(Map, k+1)] [info: NODE | bitmap<<2] [C1] ... [Ck]
 //! ```
 //!
-//! A flat map's keys are sorted by [`compare_exact`], its values follow in
+//! with node kinds `FLAT` = 0, `HEAD` = 1, `NODE` = 2. A flat map's keys are sorted by [`compare_exact`], its values follow in
 //! the same order. A HAMT node has a 16-bit bitmap of occupied slots and one
 //! child per set bit, in slot order; a child is a leaf — a list pointer to a
 //! cons cell `[Key | Value]` — or a boxed pointer to an inner node. The slot
