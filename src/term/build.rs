@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use num_bigint::{BigInt, Sign};
 
-use super::{make_header, Atom, BoxKind, LocalPid, Term, PID_NUMBER_MAX};
+use super::{make_header, Atom, BoxKind, LocalPid, Term, PID_SERIAL_MAX};
 use crate::code::{Export, FunEntry};
 use crate::heap::{BinaryBuf, TermAlloc};
 
@@ -246,7 +246,7 @@ pub fn reference(heap: &mut impl TermAlloc, node: Atom, creation: u32, ids: &[u3
 
 /// A pid: an immediate when it is this node's, boxed otherwise.
 pub fn pid(heap: &mut impl TermAlloc, node: Atom, number: u32, serial: u32, creation: u32) -> Term {
-    if is_this_node(node, creation) && number <= PID_NUMBER_MAX {
+    if is_this_node(node, creation) && serial <= PID_SERIAL_MAX {
         Term::local_pid(LocalPid { number, serial })
     } else {
         boxed(heap, BoxKind::ExternalPid, 3, |w| {

@@ -16,6 +16,7 @@ pub mod arith;
 pub mod atom;
 pub mod build;
 mod float_fmt;
+pub mod hash;
 pub mod map;
 pub mod order;
 pub mod parse;
@@ -48,8 +49,8 @@ const IMMED1_BITS: u32 = 4;
 const IMMED2_MASK: u64 = 0x3F;
 const IMMED2_ATOM: u64 = 0x0B;
 const IMMED2_CATCH: u64 = 0x1B;
-/// `[]`: all bits above the tag set, as BEAM has it.
-const IMMED2_NIL: u64 = (!0u64 << 6) | 0x3B;
+/// `[]`, the same word as in OTP 25.
+const IMMED2_NIL: u64 = 0x3B;
 const IMMED2_BITS: u32 = 6;
 
 /// Header words: kind in bits 2..6, arity (words that follow) from bit 6.
@@ -68,9 +69,11 @@ pub struct LocalPid {
     pub serial: u32,
 }
 
-/// Largest process number a local pid immediate holds (28 bits, as BEAM's
-/// 64-bit pids: the immediate is `(serial << 28 | number) << 4 | 0b0011`).
-pub const PID_NUMBER_MAX: u32 = (1 << 28) - 1;
+/// Largest serial a local pid immediate holds: the word is
+/// `serial << 36 | number << 4 | 0b0011`. (OTP 25 keeps a 15-bit number and
+/// 13-bit serial plus a process-table index; `hash.rs` rebuilds that word
+/// where the internal hash needs it.)
+pub const PID_SERIAL_MAX: u32 = (1 << 28) - 1;
 
 impl Term {
     /// `[]`.
@@ -129,8 +132,8 @@ impl Term {
 
     #[inline]
     pub const fn local_pid(pid: LocalPid) -> Term {
-        debug_assert!(pid.number <= PID_NUMBER_MAX);
-        Term(((pid.serial as u64) << 32) | ((pid.number as u64) << IMMED1_BITS) | IMMED1_PID)
+        debug_assert!(pid.serial <= PID_SERIAL_MAX);
+        Term(((pid.serial as u64) << 36) | ((pid.number as u64) << IMMED1_BITS) | IMMED1_PID)
     }
 
     /// A local port; `number` must be below 2^60.
@@ -224,8 +227,8 @@ impl Term {
     pub const fn as_local_pid(self) -> Option<LocalPid> {
         if self.is_local_pid() {
             Some(LocalPid {
-                number: ((self.0 >> IMMED1_BITS) as u32) & PID_NUMBER_MAX,
-                serial: (self.0 >> 32) as u32,
+                number: (self.0 >> IMMED1_BITS) as u32,
+                serial: (self.0 >> 36) as u32,
             })
         } else {
             None

@@ -15,7 +15,7 @@
 use super::atom::atoms;
 use super::build::is_this_node;
 use super::float_fmt::write_float;
-use super::{Atom, Bitstring, MapRef, RefId, Term, View};
+use super::{Atom, Bitstring, RefId, Term, View};
 use crate::code::{Export, FunEntry};
 
 /// Appends the `~w` text of `term` to `out`.
@@ -109,7 +109,8 @@ fn write_one<'a>(out: &mut String, work: &mut Vec<Work<'a>>, term: Term) {
         }
         View::Map(map) => {
             out.push_str("#{");
-            let mut pairs = map_print_order(&map).into_iter();
+            // `io_lib` prints in `maps:iterator/1` order.
+            let mut pairs = map.iterator_order().into_iter();
             match pairs.next() {
                 None => out.push('}'),
                 Some((key, value)) => push_map_pair(work, pairs, key, value),
@@ -137,21 +138,6 @@ fn write_one<'a>(out: &mut String, work: &mut Vec<Work<'a>>, term: Term) {
         }
         View::MatchContext => out.push_str("#MatchState"),
     }
-}
-
-/// Maps of more keys than this are HAMTs in erts (smaller ones are flat).
-const FLATMAP_MAX_KEYS: usize = 32;
-
-/// The order `io_lib` prints a map in, that of `maps:iterator/1`: for a
-/// flat map the key order of `maps:to_list/1`, for a HAMT its reverse
-/// (erl prints `maps:from_list([{K,K} || K <- lists:seq(1,40)])` from key
-/// 16 to key 33, while `maps:keys/1` gives 33 first and 16 last).
-fn map_print_order(map: &MapRef<'_>) -> Vec<(Term, Term)> {
-    let mut pairs = map.to_list_order();
-    if pairs.len() > FLATMAP_MAX_KEYS {
-        pairs.reverse();
-    }
-    pairs
 }
 
 /// Pushes `Key => Value` and then the remaining `pairs`.
@@ -800,7 +786,7 @@ mod tests {
         assert_eq!(format_float(1.0e-5), "1.0e-5");
     }
 
-    // ---- maps: need `map::from_pairs` and `to_list_order` --------------------
+    // ---- maps ----------------------------------------------------------------
 
     #[test]
     fn small_maps_print() {
