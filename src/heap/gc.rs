@@ -1498,13 +1498,29 @@ mod tests {
         heap.garbage_collect(10_000, &mut [], &mut []).unwrap();
         assert!(heap.free_words() >= 10_000);
         assert_eq!(heap.heap_size(), next_heap_size(10_000, 0));
-        let n = if cfg!(miri) { 300 } else { 20_000 };
-        let mut x = [build::list(&mut heap, &vec![Term::small(3); n])];
+        let n = if cfg!(miri) { 5_000 } else { 20_000 };
+        let list = |heap: &mut ProcessHeap| build::list(heap, &vec![Term::small(3); n]);
+        let mut x = [list(&mut heap)];
         heap.garbage_collect(0, &mut x, &mut []).unwrap();
         assert!(heap.heap_size() >= 2 * n);
         assert_eq!(x[0].list_to_vec().unwrap().len(), n);
+        // A minor collection that finds a large heap mostly dead shrinks it,
+        // though not below an eighth of the old heap (BEAM's rule).
         x[0] = Term::NIL;
+        let before = heap.heap_size();
+        let report = heap.garbage_collect(0, &mut x, &mut []).unwrap();
+        assert!(!report.major);
+        assert_eq!(report.reclaimed, 2 * n);
+        assert!(heap.heap_size() < before);
+        assert_eq!(
+            heap.heap_size(),
+            next_heap_size(heap.old_heap_size() / 8, 0)
+        );
+        // So does a major one.
+        x[0] = list(&mut heap);
         heap.garbage_collect_major(0, &mut x, &mut []).unwrap();
+        assert!(heap.heap_size() >= 2 * n);
+        x[0] = Term::NIL;
         heap.garbage_collect_major(0, &mut x, &mut []).unwrap();
         assert_eq!(heap.heap_size(), 233);
         assert_eq!(heap.heap_used(), 0);

@@ -6,7 +6,7 @@
 //! collection and move to the old heap, a second block, at the next minor
 //! collection. When native code needs more words than are free, they come
 //! from a [`HeapFragment`] chained to the process; a message arrives as a
-//! fragment too. The next collection ([`super::gc`]) copies what is live out
+//! fragment too. The next collection (`gc.rs`) copies what is live out
 //! of the fragments and frees them.
 //!
 //! Refc binaries the process points to are linked through their `next` word
