@@ -2,11 +2,24 @@
 //!
 //! Everything that builds terms does it through [`TermAlloc`]: a bump
 //! allocator of 8-aligned words that stay put for the area's life. The
-//! [`LiteralArea`] of a module is the first such area; process heaps and heap
-//! fragments implement the same trait with the same layouts.
+//! [`LiteralArea`] of a module is the first such area; the [`ProcessHeap`]
+//! and its [`HeapFragment`]s implement the same trait with the same layouts,
+//! the collector (`gc.rs`) moves what is live in them, and `copy.rs` copies
+//! terms between areas.
 
 use std::ptr::NonNull;
 use std::sync::Arc;
+
+mod copy;
+mod gc;
+mod process_heap;
+
+pub use copy::{copy_message, copy_term, size_of_message, size_of_term};
+pub use gc::{heap_sizes, next_heap_size, GcReport, MaxHeapSizeReached};
+pub use process_heap::{
+    gc_stress_from_env, GcSettings, HeapFragment, MaxHeapSize, ProcessHeap,
+    DEFAULT_FULLSWEEP_AFTER, DEFAULT_MIN_HEAP_SIZE,
+};
 
 /// The bytes of an off-heap (reference-counted) binary.
 #[derive(Debug)]
@@ -34,7 +47,13 @@ pub trait TermAlloc {
     /// Takes one strong count of an off-heap binary that a refc binary object
     /// just written at `object` refers to; the area releases it when the
     /// object dies.
-    fn adopt_binary(&mut self, object: *mut u64, buf: Arc<BinaryBuf>);
+    ///
+    /// # Safety
+    /// `object` is a refc binary object that this area allocated and that is
+    /// fully written, its buffer word being `Arc::as_ptr(&buf)`; each object
+    /// is adopted once. (A process heap links it into a list through its
+    /// `next` word.)
+    unsafe fn adopt_binary(&mut self, object: *mut u64, buf: Arc<BinaryBuf>);
 }
 
 /// Words per chunk of a literal area; larger objects get a chunk of their own.
@@ -123,7 +142,7 @@ impl TermAlloc for LiteralArea {
         ptr
     }
 
-    fn adopt_binary(&mut self, _object: *mut u64, buf: Arc<BinaryBuf>) {
+    unsafe fn adopt_binary(&mut self, _object: *mut u64, buf: Arc<BinaryBuf>) {
         self.binaries.push(buf);
     }
 }

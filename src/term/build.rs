@@ -155,7 +155,9 @@ pub fn refc_binary(heap: &mut impl TermAlloc, buf: Arc<BinaryBuf>) -> Term {
         w[1] = raw;
         w[2] = 0;
     });
-    heap.adopt_binary(term.boxed_ptr() as *mut u64, buf);
+    // SAFETY: `boxed` just allocated the object from `heap` and wrote all of
+    // it, its buffer word being `raw`; it is adopted only here.
+    unsafe { heap.adopt_binary(term.boxed_ptr() as *mut u64, buf) };
     term
 }
 
