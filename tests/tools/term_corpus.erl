@@ -3,7 +3,7 @@
 %% term_corpus:main([OutFile, CountText]) writes, for each generated term T,
 %% one line:
 %%   T <hex default> <hex minor_version 0> <hex minor_version 2> <hex compressed>\t<~w of T>
-%% The line starts with U instead of T when T holds a map of more than 32
+%% (the ~w text is written as UTF-8). The line starts with U instead of T when T holds a map of more than 32
 %% keys with atoms or funs in its keys: erl orders such a map by a hash of
 %% atom-table indices, which another VM cannot share, so only its content
 %% can be compared.
@@ -40,7 +40,8 @@ term_line(T) ->
                true -> "U ";
                false -> "T "
            end,
-    iolist_to_binary([Kind, Hex, "\t", io_lib:format("~w", [T]), "\n"]).
+    Text = unicode:characters_to_binary(io_lib:format("~w", [T])),
+    iolist_to_binary([Kind, Hex, "\t", Text, "\n"]).
 
 order_depends_on_atom_indices(T) when is_map(T), map_size(T) > 32 ->
     lists:any(fun has_atom_or_fun/1, maps:keys(T))
