@@ -1,14 +1,14 @@
 %% Generates a corpus of varied terms on erl, for tests/etf_vs_erl.rs.
 %%
 %% term_corpus:main([OutFile, CountText]) writes, for each generated term T,
-%% one line:
+%% one line (the ~w text as UTF-8):
 %%   T <hex default> <hex minor_version 0> <hex minor_version 2> <hex compressed>\t<~w of T>
-%% (the ~w text is written as UTF-8). The line starts with U instead of T when T holds a map of more than 32
-%% keys with atoms or funs in its keys: erl orders such a map by a hash of
-%% atom-table indices, which another VM cannot share, so only its content
-%% can be compared.
 %% and, for pairs of generated terms, lines:
 %%   C <i> <j> <-1|0|1 by < and >> <== as 0/1> <=:= as 0/1>
+%% A term's line starts with U instead of T when it holds a map of more than
+%% 32 keys with atoms or funs in its keys: erl orders such a map by a hash of
+%% atom-table indices, which another VM cannot share, so only its content can
+%% be compared.
 %% The seed is fixed, so the corpus is the same on every run (but for pids,
 %% refs and funs, which name the running node's objects).
 -module(term_corpus).
