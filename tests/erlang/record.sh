@@ -21,6 +21,7 @@ for name in "$@"; do
     erlc +warnings_as_errors -o "$tmp" "$name.erl"
 done
 mkdir -p expected
+export ERL_CRASH_DUMP_SECONDS=0
 erl -noshell -pa "$tmp" -eval '
     [Mode, Dir | Names] = init:get_plain_arguments(),
     Run = fun(Name) ->
