@@ -12,6 +12,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 mode=record
 if [ "${1:-}" = "--check" ]; then mode=check; shift; fi
 cd "$here"
+# The expected files are erl's output on OTP 25 (stack traces name lines of
+# OTP's own modules, formats changed across releases): refuse any other erl.
+release=$(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().')
+if [ "$release" != 25 ]; then
+    echo "record.sh: needs erl from OTP 25, found OTP $release" >&2
+    exit 2
+fi
 if [ $# -eq 0 ]; then
     set -- $(ls *.erl | sed 's/\.erl$//')
 fi
