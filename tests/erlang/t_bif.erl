@@ -55,7 +55,6 @@ main() ->
      {atom_funs, {atom_to_list('Quoted Atom'), list_to_atom("with'quote")}},
      {tuple_apply, apply(fun({A, B}) -> A * B end, [{6, 7}])},
      {split_binary, split_binary(<<1, 2, 3, 4>>, 1)},
-     {node_independent, {is_atom(node()), is_pid(self())}},
      {garbage_collect, erlang:garbage_collect()}].
 
 id(X) -> X.
