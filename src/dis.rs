@@ -144,18 +144,22 @@ fn write_alloc_list(out: &mut String, list: AllocList) -> std::fmt::Result {
     Ok(())
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// An atom as `~w` prints it.
 fn atom_text(atom: Atom) -> String {
     print::to_string(Term::atom(atom))
 }
 
 /// Appends the checker's normalised form of `beam` to `out`:
-/// `module M`, then per function `function F A Entry` and per instruction
+/// `module M MD5` (hex), then per function `function F A Entry` and per instruction
 /// its name followed by its `x`/`y`/`fr` registers (typed ones by their
 /// register), labels `fN`, atoms (raw text), `[]` and integers, in operand
 /// order, list items included.
 pub fn write_normalized(out: &mut String, beam: &BeamFile) {
-    let _ = writeln!(out, "module {}", beam.module.name());
+    let _ = writeln!(out, "module {} {}", beam.module.name(), hex(&beam.md5));
     for function in &beam.code.functions {
         let _ = writeln!(
             out,

@@ -17,7 +17,9 @@ fn find_on_path(program: &str) -> PathBuf {
         .map(|dir| dir.join(program))
         .find(|p| p.is_file())
         .unwrap_or_else(|| {
-            panic!("`{program}` is not on PATH: this test needs Erlang/OTP 25 installed (erlang-nox)")
+            panic!(
+                "`{program}` is not on PATH: this test needs Erlang/OTP 25 installed (erlang-nox)"
+            )
         })
 }
 
@@ -27,7 +29,9 @@ fn beam_files(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             beam_files(&path, out);
         } else if kind.is_file() && path.extension().is_some_and(|e| e == "beam") {
@@ -43,7 +47,9 @@ fn scratch_dir(name: &str) -> PathBuf {
 }
 
 fn run(command: &mut Command) -> Vec<u8> {
-    let output = command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
     assert!(
         output.status.success(),
         "{command:?} failed ({}):\n{}",
@@ -90,7 +96,11 @@ fn describe_mismatch(file: &Path, erl: &(&str, Vec<&str>), ours: &(&str, Vec<&st
                 text += &format!("      {line}\n");
             }
         } else {
-            text += &format!("    - {}\n    + {}\n", e.unwrap_or("<end>"), o.unwrap_or("<end>"));
+            text += &format!(
+                "    - {}\n    + {}\n",
+                e.unwrap_or("<end>"),
+                o.unwrap_or("<end>")
+            );
         }
     }
     text
@@ -130,8 +140,16 @@ fn every_installed_beam_file_disassembles_as_beam_disasm_does() {
 
     let erl_modules = modules(&erl_listing);
     let our_modules = modules(&our_listing);
-    assert_eq!(erl_modules.len(), files.len(), "beam_disasm listed a different number of files");
-    assert_eq!(our_modules.len(), files.len(), "oxbeam listed a different number of files");
+    assert_eq!(
+        erl_modules.len(),
+        files.len(),
+        "beam_disasm listed a different number of files"
+    );
+    assert_eq!(
+        our_modules.len(),
+        files.len(),
+        "oxbeam listed a different number of files"
+    );
     let mut report = String::new();
     let mut mismatches = 0;
     for ((file, erl), ours) in files.iter().zip(&erl_modules).zip(&our_modules) {
@@ -142,13 +160,19 @@ fn every_installed_beam_file_disassembles_as_beam_disasm_does() {
             }
         }
     }
-    let instructions = our_listing.lines().filter(|l| !l.starts_with("module ") && !l.starts_with("function ")).count();
+    let instructions = our_listing
+        .lines()
+        .filter(|l| !l.starts_with("module ") && !l.starts_with("function "))
+        .count();
     eprintln!(
         "{} of {} files agree with beam_disasm ({instructions} instructions)",
         files.len() - mismatches,
         files.len()
     );
-    assert!(mismatches == 0, "{mismatches} files differ from beam_disasm:\n{report}");
+    assert!(
+        mismatches == 0,
+        "{mismatches} files differ from beam_disasm:\n{report}"
+    );
 }
 
 /// The instruction set table against OTP's `beam_opcodes:opname/1`.
@@ -166,7 +190,8 @@ fn instruction_set_matches_beam_opcodes() {
     for line in output.lines() {
         let fields: Vec<&str> = line.split(' ').collect();
         let number: u8 = fields[0].parse().unwrap();
-        let op = oxbeam::isa::GenOp::from_number(number).unwrap_or_else(|| panic!("no opcode {number}"));
+        let op =
+            oxbeam::isa::GenOp::from_number(number).unwrap_or_else(|| panic!("no opcode {number}"));
         assert_eq!(op.name(), fields[1].trim_matches('\''), "opcode {number}");
         assert_eq!(op.arity().to_string(), fields[2], "arity of {}", op.name());
         count += 1;

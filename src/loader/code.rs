@@ -314,7 +314,7 @@ impl Decoder<'_, '_> {
         };
         Ok(match tag {
             Tag::U => Operand::Unsigned(word("unsigned operand")?),
-            Tag::I => self.integer(value),
+            Tag::I => self.integer(value, at)?,
             Tag::A => {
                 let index = word("atom index")?;
                 if index == 0 {
@@ -371,8 +371,8 @@ impl Decoder<'_, '_> {
         (self.r.file_offset() - self.r.pos() + pos) as u32
     }
 
-    fn integer(&mut self, value: RawValue<'_>) -> Operand {
-        match value {
+    fn integer(&mut self, value: RawValue<'_>, at: usize) -> Result<Operand, LoadError> {
+        Ok(match value {
             RawValue::Word(n) => Operand::Integer(n as i64),
             RawValue::Bytes(bytes) if bytes.len() <= 8 => {
                 // Sign-extend the big-endian two's complement bytes.
@@ -384,6 +384,11 @@ impl Decoder<'_, '_> {
             }
             RawValue::Bytes(bytes) => {
                 let big = BigInt::from_signed_bytes_be(bytes);
+                // As BEAM, accept at most one redundant leading byte.
+                let magnitude_bytes = big.magnitude().bits().div_ceil(8) as usize;
+                if bytes.len() >= magnitude_bytes + 2 {
+                    return Err(self.r.error_at(at, "integer not normalised"));
+                }
                 match i64::try_from(&big) {
                     Ok(n) => Operand::Integer(n),
                     Err(_) => {
@@ -392,7 +397,7 @@ impl Decoder<'_, '_> {
                     }
                 }
             }
-        }
+        })
     }
 
     fn register(&self, n: u64, what: &str, at: usize) -> Result<u32, LoadError> {

@@ -170,8 +170,25 @@ fn chunks(bytes: &[u8]) -> Result<Vec<ChunkRef<'_>>, LoadError> {
     Ok(chunks)
 }
 
-/// Parses and validates a whole `.beam` file.
+/// The two bytes a gzip stream starts with.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Parses and validates a whole `.beam` file. As `erlang:load_module/2`
+/// does, a gzip-compressed file is accepted too; offsets in errors then
+/// refer to the uncompressed bytes.
 pub fn load(bytes: &[u8]) -> Result<BeamFile, LoadError> {
+    if bytes.starts_with(&GZIP_MAGIC) {
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .take(bytes.len().saturating_mul(MAX_ZLIB_RATIO) as u64)
+            .read_to_end(&mut plain)
+            .map_err(|e| LoadError::new(ChunkId::FORM, 0, format!("bad gzip data: {e}")))?;
+        return load_uncompressed(&plain);
+    }
+    load_uncompressed(bytes)
+}
+
+fn load_uncompressed(bytes: &[u8]) -> Result<BeamFile, LoadError> {
     let chunks = chunks(bytes)?;
     let find = |id: ChunkId| chunks.iter().find(|c| c.id == id).copied();
     let required = |id: ChunkId| find(id).ok_or_else(|| LoadError::new(id, 0, "missing chunk"));

@@ -1,7 +1,7 @@
 %% Prints OTP's view of .beam files, from beam_disasm:file/1, in the
 %% normalised form of `oxbeam dis --normalized`:
 %%
-%%   module M
+%%   module M MD5
 %%   function F Arity EntryLabel
 %%   genop_name Operand...
 %%
@@ -36,7 +36,8 @@ file_listing(File) ->
         #beam_file{module = M, code = Functions} ->
             Entries = maps:from_list([{{M, N, A}, E}
                                       || #function{name = N, arity = A, entry = E} <- Functions]),
-            [<<"module ">>, atom_to_binary(M), $\n
+            {ok, {M, MD5}} = beam_lib:md5(File),
+            [<<"module ">>, atom_to_binary(M), $\s, hex(MD5), $\n
              | [function_listing(F, Entries) || F <- restore_prefix_order(Functions)]];
         Error ->
             io_lib:format("error ~s ~w~n", [File, Error])
@@ -59,6 +60,9 @@ function_listing(#function{name = N, arity = A, entry = E, code = Is}, Entries) 
     [<<"function ">>, atom_to_binary(N), $\s, integer_to_binary(A), $\s,
      integer_to_binary(E), $\n
      | [[atom_to_binary(name(I)), leaves(operands(I, Entries)), $\n] || I <- Is]].
+
+hex(Bin) ->
+    [io_lib:format("~2.16.0b", [B]) || <<B>> <= Bin].
 
 %% The generic instruction behind a beam_disasm form.
 name({test, Op, _, _}) -> Op;
