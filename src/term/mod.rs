@@ -14,6 +14,7 @@
 
 pub mod atom;
 pub mod build;
+mod float_fmt;
 pub mod map;
 pub mod order;
 pub mod print;
