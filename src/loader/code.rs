@@ -560,13 +560,13 @@ impl Decoder<'_, '_> {
             }
         };
         match op {
-            GenOp::FuncInfo => {
+            GenOp::FuncInfo
                 if !matches!(
                     args,
                     [Operand::Atom(_), Operand::Atom(_), Operand::Unsigned(a)] if *a <= 255
-                ) {
-                    return err(format!("bad operands {args:?}"));
-                }
+                ) =>
+            {
+                return err(format!("bad operands {args:?}"));
             }
             GenOp::CallExt | GenOp::CallExtLast | GenOp::CallExtOnly => import(1)?,
             GenOp::Bif0 => import(0)?,
@@ -605,7 +605,7 @@ impl Decoder<'_, '_> {
                 // a `string` segment's value is an offset into the string
                 // table and its size a byte count.
                 let items = &args[6..];
-                if items.len() % 6 != 0 {
+                if !items.len().is_multiple_of(6) {
                     return err(format!(
                         "{} segment operands, not a multiple of 6",
                         items.len()
