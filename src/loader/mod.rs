@@ -407,3 +407,6 @@ fn checksum<'a>(find: &impl Fn(ChunkId) -> Option<ChunkRef<'a>>) -> [u8; 16] {
     md5.update(data(ChunkId::META));
     md5.finish()
 }
+
+#[cfg(test)]
+mod tests;
