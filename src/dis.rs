@@ -11,7 +11,7 @@
 //! [`write_normalized`] prints the form the checker compares with OTP's
 //! `beam_disasm` (see `tests/tools/disasm_listing.erl`): names unquoted,
 //! and per instruction only its name and its register, label, atom and
-//! integer operands.
+//! integer operands (and, if asked, its literals).
 
 use std::fmt::Write;
 
@@ -154,11 +154,12 @@ fn atom_text(atom: Atom) -> String {
 }
 
 /// Appends the checker's normalised form of `beam` to `out`:
-/// `module M MD5` (hex), then per function `function F A Entry` and per instruction
-/// its name followed by its `x`/`y`/`fr` registers (typed ones by their
-/// register), labels `fN`, atoms (raw text), `[]` and integers, in operand
-/// order, list items included.
-pub fn write_normalized(out: &mut String, beam: &BeamFile) {
+/// `module M MD5` (hex), then per function `function F A Entry` and per
+/// instruction its name followed by its `x`/`y`/`fr` registers (typed ones
+/// by their register), labels `fN`, atoms (raw text), `[]` and integers, in
+/// operand order, list items included. With `literals`, literal operands
+/// (and obsolete inline floats) are included too, as `~w` prints them.
+pub fn write_normalized(out: &mut String, beam: &BeamFile, literals: bool) {
     let _ = writeln!(out, "module {} {}", beam.module.name(), hex(&beam.md5));
     for function in &beam.code.functions {
         let _ = writeln!(
@@ -183,6 +184,10 @@ pub fn write_normalized(out: &mut String, beam: &BeamFile) {
                     Operand::BigInteger(i) => {
                         write!(out, " {}", beam.code.big_integers[i as usize])
                     }
+                    Operand::Literal(i) if literals => {
+                        write!(out, " {}", print::to_string(beam.literals[i as usize]))
+                    }
+                    Operand::Float(f) if literals => write!(out, " {}", print::format_float(f)),
                     _ => Ok(()),
                 };
             }

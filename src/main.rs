@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: oxbeam dis [--normalized] FILE.beam...
+const USAGE: &str = "usage: oxbeam dis [--normalized | --normalized-with-literals] FILE.beam...
        oxbeam load FILE.beam...";
 
 fn main() -> ExitCode {
@@ -18,12 +18,23 @@ fn main() -> ExitCode {
     }
 }
 
-/// `oxbeam dis [--normalized] FILE...`: disassembles each file; on the
-/// first file that fails to load, reports it and exits with status 1.
+/// The forms `oxbeam dis` prints.
+enum Listing {
+    Readable,
+    /// The form compared with `beam_disasm`, with or without literals.
+    Normalized {
+        literals: bool,
+    },
+}
+
+/// `oxbeam dis [--normalized | --normalized-with-literals] FILE...`:
+/// disassembles each file; on the first file that fails to load, reports it
+/// and exits with status 1.
 fn dis(args: &[String]) -> ExitCode {
-    let (normalized, files) = match args.first().map(String::as_str) {
-        Some("--normalized") => (true, &args[1..]),
-        _ => (false, args),
+    let (listing, files) = match args.first().map(String::as_str) {
+        Some("--normalized") => (Listing::Normalized { literals: false }, &args[1..]),
+        Some("--normalized-with-literals") => (Listing::Normalized { literals: true }, &args[1..]),
+        _ => (Listing::Readable, args),
     };
     if files.is_empty() {
         eprintln!("{USAGE}");
@@ -48,10 +59,11 @@ fn dis(args: &[String]) -> ExitCode {
             }
         };
         text.clear();
-        if normalized {
-            oxbeam::dis::write_normalized(&mut text, &beam);
-        } else {
-            oxbeam::dis::write_listing(&mut text, &beam);
+        match listing {
+            Listing::Readable => oxbeam::dis::write_listing(&mut text, &beam),
+            Listing::Normalized { literals } => {
+                oxbeam::dis::write_normalized(&mut text, &beam, literals)
+            }
         }
         if stdout.write_all(text.as_bytes()).is_err() {
             return ExitCode::from(1);

@@ -108,6 +108,18 @@ fn describe_mismatch(file: &Path, erl: &(&str, Vec<&str>), ours: &(&str, Vec<&st
 
 #[test]
 fn every_installed_beam_file_disassembles_as_beam_disasm_does() {
+    compare_with_beam_disasm(false);
+}
+
+/// The same with literal operands printed with `~w` on both sides: checks
+/// the literal table's decoding (crate::etf) and printing
+/// (crate::term::print) too.
+#[test]
+fn literal_operands_print_as_beam_disasm_shows_them() {
+    compare_with_beam_disasm(true);
+}
+
+fn compare_with_beam_disasm(literals: bool) {
     let erl = find_on_path("erl");
     let erlc = find_on_path("erlc");
     let mut files = Vec::new();
@@ -118,7 +130,11 @@ fn every_installed_beam_file_disassembles_as_beam_disasm_does() {
     }
     files.sort();
 
-    let dir = scratch_dir("disasm");
+    let dir = scratch_dir(if literals {
+        "disasm-literals"
+    } else {
+        "disasm"
+    });
     let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/disasm_listing.erl");
     run(Command::new(&erlc).arg("-o").arg(&dir).arg(&tool));
     let list = dir.join("files.txt");
@@ -130,10 +146,16 @@ fn every_installed_beam_file_disassembles_as_beam_disasm_does() {
         .arg(&dir)
         .args(["-run", "disasm_listing", "main"])
         .arg(&list)
-        .arg(&erl_out));
+        .arg(&erl_out)
+        .arg(if literals { "literals" } else { "no_literals" }));
     let erl_listing = std::fs::read_to_string(&erl_out).unwrap();
     let our_listing = String::from_utf8(run(Command::new(env!("CARGO_BIN_EXE_oxbeam"))
-        .args(["dis", "--normalized"])
+        .arg("dis")
+        .arg(if literals {
+            "--normalized-with-literals"
+        } else {
+            "--normalized"
+        })
         .args(&files)))
     .unwrap();
     let _ = std::fs::remove_dir_all(&dir);

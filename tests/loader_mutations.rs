@@ -146,7 +146,7 @@ impl Outcomes {
 /// Uses what was loaded the way the disassembler does.
 fn exercise(beam: &BeamFile) {
     let mut text = String::new();
-    oxbeam::dis::write_normalized(&mut text, beam);
+    oxbeam::dis::write_listing(&mut text, beam);
     assert!(text.starts_with("module "));
 }
 

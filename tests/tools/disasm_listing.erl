@@ -9,10 +9,12 @@
 %% beam_disasm's grouped forms {test,Op,...}, {bif,...}, {gc_bif,...},
 %% {arithfbif,...} back to genop names) and then, in operand order, its
 %% x/y/fr registers, labels (fN), atoms (raw text), [] and integers.
-%% Everything else (unsigned numbers, literals, floats, strings, import and
-%% lambda references) is left out.
+%% Everything else (unsigned numbers, strings, import and lambda references)
+%% is left out, and so are literals and floats unless asked for: with the
+%% extra argument `literals` they are printed with ~w (the form of
+%% `oxbeam dis --normalized-with-literals`).
 %%
-%% Usage: erl -noshell -pa DIR -run disasm_listing main LISTFILE OUTFILE
+%% Usage: erl -noshell -pa DIR -run disasm_listing main LISTFILE OUTFILE [literals]
 %% where LISTFILE names one .beam file per line. A file beam_disasm cannot
 %% read gives the line "error File Reason".
 -module(disasm_listing).
@@ -24,6 +26,9 @@
 -record(tr, {r, t}).
 
 main([ListFile, OutFile]) ->
+    main([ListFile, OutFile, "no_literals"]);
+main([ListFile, OutFile, Literals]) ->
+    put(literals, Literals =:= "literals"),
     {ok, List} = file:read_file(ListFile),
     Files = [binary_to_list(F) || F <- binary:split(List, <<"\n">>, [global]), F =/= <<>>],
     {ok, Out} = file:open(OutFile, [write, raw, binary, delayed_write]),
@@ -103,8 +108,8 @@ leaves({integer, N}, Acc) when is_integer(N) -> [[$\s, integer_to_binary(N)] | A
 leaves({i, N}, Acc) when is_integer(N) -> [[$\s, integer_to_binary(N)] | Acc];
 leaves(nil, Acc) -> [<<" []">> | Acc];
 leaves(#tr{r = R}, Acc) -> leaves(R, Acc);
-leaves({literal, _}, Acc) -> Acc;
-leaves({float, _}, Acc) -> Acc;
+leaves({literal, T}, Acc) -> literal(T, Acc);
+leaves({float, F}, Acc) -> literal(F, Acc);
 leaves({string, _}, Acc) -> Acc;
 leaves({extfunc, _, _, _}, Acc) -> Acc;
 leaves({field_flags, _}, Acc) -> Acc;
@@ -113,3 +118,9 @@ leaves({h, _}, Acc) -> Acc;
 leaves(T, Acc) when is_tuple(T) -> leaves(tuple_to_list(T), Acc);
 leaves([H | T], Acc) -> leaves(T, leaves(H, Acc));
 leaves(_, Acc) -> Acc.
+
+literal(T, Acc) ->
+    case get(literals) of
+        true -> [[$\s, io_lib:format("~w", [T])] | Acc];
+        false -> Acc
+    end.
