@@ -151,6 +151,21 @@ impl Code {
             .filter(|&i| i != u32::MAX)
     }
 
+    /// Name and arity of the function whose entry is `label` (the label
+    /// right after a `func_info`).
+    pub fn function_at_entry(&self, label: u32) -> Option<(Atom, u32)> {
+        let target = self.label_target(label)? as usize;
+        let info = self.instr(target.checked_sub(1)?);
+        match *info.args {
+            [Operand::Atom(_), Operand::Atom(name), Operand::Unsigned(arity)]
+                if info.op == GenOp::FuncInfo =>
+            {
+                Some((name, arity as u32))
+            }
+            _ => None,
+        }
+    }
+
     fn instr_args_first(&self, index: usize) -> Option<Operand> {
         let start = *self.starts.get(index)? as usize;
         self.operands.get(start).copied()

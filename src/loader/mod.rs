@@ -239,7 +239,7 @@ fn load_uncompressed(bytes: &[u8]) -> Result<BeamFile, LoadError> {
     check_entries(&code, &exports, find(ChunkId::EXPT))?;
     check_entries(&code, &locals, find(ChunkId::LOCT))?;
     for (i, lambda) in lambdas.iter().enumerate() {
-        if !code.functions.iter().any(|f| f.entry_label == lambda.label) {
+        if code.function_at_entry(lambda.label).is_none() {
             let chunk = find(ChunkId::FUNT).expect("lambdas come from FunT");
             return Err(LoadError::new(
                 ChunkId::FUNT,
@@ -294,9 +294,9 @@ fn check_entries(
 ) -> Result<(), LoadError> {
     let Some(chunk) = chunk else { return Ok(()) };
     for (i, entry) in entries.iter().enumerate() {
-        let found = code.functions.iter().any(|f| {
-            f.entry_label == entry.label && f.name == entry.function && f.arity == entry.arity
-        });
+        let found = code
+            .function_at_entry(entry.label)
+            .is_some_and(|(name, arity)| name == entry.function && arity == entry.arity);
         if !found {
             return Err(LoadError::new(
                 chunk.id,
