@@ -15,6 +15,7 @@
 pub mod atom;
 pub mod build;
 mod float_fmt;
+pub mod hash;
 pub mod map;
 pub mod order;
 pub mod print;

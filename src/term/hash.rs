@@ -1,0 +1,422 @@
+//! OTP 25's internal term hash (`make_internal_hash`, `make_map_hash`), the
+//! hash that shapes a large map's HAMT and so decides the order in which
+//! `maps:to_list/1`, `io_lib` and `term_to_binary/1` list its pairs.
+//!
+//! The hash mixes 32-bit words with Bob Jenkins' `mix`, walking the term
+//! depth first with an explicit stack (deep terms cannot overflow the Rust
+//! stack). Immediates are hashed through their OTP word: small integers,
+//! atoms and `[]` have the same word here as in BEAM (an atom's word holds
+//! its atom-table index, so atom keys only lay out as in `erl` when the
+//! indices agree); local pids and ports are rebuilt into the word OTP 25
+//! gives them with its default table sizes.
+//!
+//! OTP hashes a few things by the address of a C structure (an export fun's
+//! export entry, the node of an external pid, port or ref), which is not
+//! reproducible even between two runs of `erl`. Here the export entry's
+//! address is used likewise, and a node by its name and creation.
+
+use super::{map, Bitstring, Term, View};
+
+const HCONST: u32 = 0x9e37_79b9;
+const HCONST_4: u32 = 0x78dd_e6e4;
+const HCONST_5: u32 = 0x1715_609d;
+const HCONST_6: u32 = 0xb54c_da56;
+const HCONST_7: u32 = 0x5384_540f;
+const HCONST_8: u32 = 0xf1bb_cdc8;
+const HCONST_9: u32 = 0x8ff3_4781;
+const HCONST_10: u32 = 0x2e2a_c13a;
+const HCONST_11: u32 = 0xcc62_3af3;
+const HCONST_12: u32 = 0x6a99_b4ac;
+const HCONST_13: u32 = 0x08d1_2e65;
+const HCONST_14: u32 = 0xa708_a81e;
+const HCONST_15: u32 = 0x4540_21d7;
+const HCONST_16: u32 = 0xe377_9b90;
+const HCONST_17: u32 = 0x81af_1549;
+const HCONST_18: u32 = 0x1fe6_8f02;
+const HCONST_20: u32 = 0x5c55_8274;
+const HCONST_21: u32 = 0xfa8c_fc2d;
+const HCONST_22: u32 = 0x98c4_75e6;
+
+/// Mixed into every internal hash so it differs from `phash2`.
+const INTERNAL_HASH_SALT: u32 = 3_432_918_353;
+
+/// Bob Jenkins' 96-bit mix of `a`, `b` into `c` (erts' `MIX`).
+#[inline]
+fn mix(a: &mut u32, b: &mut u32, c: &mut u32) {
+    macro_rules! step {
+        ($x:ident, $y:ident, $z:ident, $op:tt, $s:expr) => {
+            *$x = $x.wrapping_sub(*$y).wrapping_sub(*$z) ^ (*$z $op $s);
+        };
+    }
+    step!(a, b, c, >>, 13);
+    step!(b, c, a, <<, 8);
+    step!(c, a, b, >>, 13);
+    step!(a, b, c, >>, 12);
+    step!(b, c, a, <<, 16);
+    step!(c, a, b, >>, 5);
+    step!(a, b, c, >>, 3);
+    step!(b, c, a, <<, 10);
+    step!(c, a, b, >>, 15);
+}
+
+/// `UINT32_HASH_2`: mixes two words, each offset by a type constant, into `hash`.
+#[inline]
+fn hash2(hash: &mut u32, x: u32, y: u32, konst: u32) {
+    let mut a = konst.wrapping_add(x);
+    let mut b = konst.wrapping_add(y);
+    mix(&mut a, &mut b, hash);
+}
+
+/// `CONST_HASH`: a light mix of a type constant.
+#[inline]
+fn const_hash(hash: &mut u32, konst: u32) {
+    *hash = (*hash ^ konst).rotate_left(17);
+}
+
+/// Jenkins' hash of a byte block (erts' `block_hash`), seeded with `init`.
+fn block_hash(bytes: &[u8], init: u32) -> u32 {
+    let (mut a, mut b, mut c) = (HCONST, HCONST, init);
+    let word = |w: &[u8]| {
+        w.iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &x)| acc.wrapping_add((x as u32) << (8 * i)))
+    };
+    let whole = bytes.len() - bytes.len() % 12;
+    for chunk in bytes[..whole].chunks_exact(12) {
+        a = a.wrapping_add(word(&chunk[0..4]));
+        b = b.wrapping_add(word(&chunk[4..8]));
+        c = c.wrapping_add(word(&chunk[8..12]));
+        mix(&mut a, &mut b, &mut c);
+    }
+    // The last 0..=11 bytes; the low byte of `c` is taken by the length.
+    let tail = &bytes[whole..];
+    c = c.wrapping_add(bytes.len() as u32);
+    a = a.wrapping_add(word(&tail[..tail.len().min(4)]));
+    if tail.len() > 4 {
+        b = b.wrapping_add(word(&tail[4..tail.len().min(8)]));
+    }
+    if tail.len() > 8 {
+        c = c.wrapping_add(word(&tail[8..]) << 8);
+    }
+    mix(&mut a, &mut b, &mut c);
+    c
+}
+
+/// Process-table geometry of OTP 25's defaults (`+P 262144`, `+Q 65536`):
+/// the table index interleaves ids over cache lines of 8 slots.
+const PROC_TABLE_BITS: u32 = 18;
+const PORT_TABLE_BITS: u32 = 16;
+
+/// The table index that OTP keeps in the high half of a pid or port word.
+fn table_index(data: u64, table_bits: u32) -> u64 {
+    let line_bits = table_bits - 3;
+    let n = data as u32 as u64;
+    ((n & ((1 << line_bits) - 1)) << 3) + ((n >> line_bits) & 7)
+}
+
+/// The 64-bit word BEAM (OTP 25, 64-bit) uses for an immediate.
+fn otp_immediate_word(term: Term) -> u64 {
+    // OTP's pid and port data is 28 bits: a pid's 15-bit number under its
+    // 13-bit serial, a port's number. Ids beyond that (which OTP cannot
+    // make) keep our own word, so distinct ids never hash alike.
+    match (term.as_local_pid(), term.as_local_port()) {
+        (Some(pid), _) if pid.number < 1 << 15 && pid.serial < 1 << 13 => {
+            let data = (pid.serial as u64) << 15 | pid.number as u64;
+            table_index(data, PROC_TABLE_BITS) << 32 | data << 4 | 0x3
+        }
+        (_, Some(number)) if number < 1 << 28 => {
+            table_index(number, PORT_TABLE_BITS) << 32 | number << 4 | 0x7
+        }
+        // Small integers, atoms, [] and catches share BEAM's encoding.
+        _ => term.raw(),
+    }
+}
+
+/// A node's stand-in for OTP's node-structure address (lossless: an atom's
+/// word fits in 32 bits).
+fn node_hash(hash: &mut u32, node: super::Atom, creation: u32, konst: u32) {
+    hash2(hash, Term::atom(node).raw() as u32, creation, konst);
+}
+
+/// Hashes a bitstring's bits the way erts hashes binaries.
+fn bitstring_hash(hash: u32, bits: &Bitstring<'_>) -> u32 {
+    let seed = HCONST_13.wrapping_add(hash);
+    if bits.bit_len == 0 {
+        return seed;
+    }
+    let whole = bits.byte_len();
+    let mut h = if bits.bit_offset == 0 {
+        block_hash(&bits.bytes[..whole], seed)
+    } else {
+        block_hash(&bits.to_padded_vec()[..whole], seed)
+    };
+    let trailing = bits.trailing_bits();
+    if trailing > 0 {
+        let last = bits.byte(whole) >> (8 - trailing);
+        hash2(&mut h, trailing as u32, last as u32, HCONST_15);
+    }
+    h
+}
+
+/// What is left to do on the hash's work stack.
+enum Work {
+    Term(Term),
+    /// Mark the start of a cons cell's improper tail.
+    ConsTail,
+}
+
+/// `make_internal_hash(Term, Salt)` of OTP 25.
+pub fn internal_hash(term: Term, salt: u32) -> u32 {
+    let mut hash = salt ^ INTERNAL_HASH_SALT;
+    if term.is_immediate() {
+        let word = otp_immediate_word(term);
+        hash2(&mut hash, word as u32, (word >> 32) as u32, HCONST);
+        return hash;
+    }
+    let mut stack: Vec<Work> = Vec::new();
+    let mut next = Some(term);
+    loop {
+        let term = match next.take() {
+            Some(t) => t,
+            None => match stack.pop() {
+                None => return hash,
+                Some(Work::ConsTail) => {
+                    const_hash(&mut hash, HCONST_18);
+                    continue;
+                }
+                Some(Work::Term(t)) => t,
+            },
+        };
+        match term.view() {
+            View::Cons(..) => {
+                // A run of byte-sized integers is packed four to a word.
+                let (mut packed, mut count) = (0u32, 0u32);
+                let mut rest = term;
+                while let Some((head, tail)) = rest.as_cons() {
+                    match head.as_small() {
+                        Some(b @ 0..=255) => {
+                            packed = (packed << 8).wrapping_add(b as u32);
+                            if count == 3 {
+                                hash2(&mut hash, packed, 0, HCONST_4);
+                                (packed, count) = (0, 0);
+                            } else {
+                                count += 1;
+                            }
+                            rest = tail;
+                        }
+                        _ => break,
+                    }
+                }
+                if count > 0 {
+                    hash2(&mut hash, packed, count, HCONST_22);
+                }
+                match rest.as_cons() {
+                    Some((head, tail)) => {
+                        const_hash(&mut hash, HCONST_17);
+                        stack.push(Work::Term(tail));
+                        if !tail.is_list() {
+                            stack.push(Work::ConsTail);
+                        }
+                        next = Some(head);
+                    }
+                    // The tail after a byte run is hashed as a plain term.
+                    None => next = Some(rest),
+                }
+            }
+            View::Tuple(elements) => {
+                hash2(&mut hash, elements.len() as u32, 0, HCONST_9);
+                if let Some((first, rest)) = elements.split_first() {
+                    stack.extend(rest.iter().rev().map(|&e| Work::Term(e)));
+                    next = Some(*first);
+                }
+            }
+            View::Map(m) => match map::node_of(m) {
+                map::Node::Flat { keys, values } => {
+                    hash2(&mut hash, keys.len() as u32, 0, HCONST_16);
+                    for (k, v) in keys.iter().zip(values).rev() {
+                        stack.push(Work::Term(*v));
+                        stack.push(Work::Term(*k));
+                    }
+                }
+                map::Node::Hamt { size, children, .. } => {
+                    if let Some(size) = size {
+                        hash2(&mut hash, size as u32, 0, HCONST_16);
+                    }
+                    // Children are taken last to first, a leaf's key
+                    // before its value.
+                    for &child in children {
+                        match child.as_cons() {
+                            Some((k, v)) => {
+                                stack.push(Work::Term(v));
+                                stack.push(Work::Term(k));
+                            }
+                            None => stack.push(Work::Term(child)),
+                        }
+                    }
+                }
+            },
+            View::Fun(f) => {
+                let module = Term::atom(f.entry.module).raw() as u32;
+                hash2(&mut hash, f.free.len() as u32, module, HCONST_20);
+                hash2(&mut hash, f.entry.index, f.entry.old_uniq, HCONST_21);
+                if let Some((first, rest)) = f.free.split_first() {
+                    stack.extend(rest.iter().rev().map(|&e| Work::Term(e)));
+                    next = Some(*first);
+                }
+            }
+            View::Export(e) => {
+                let addr = e as *const _ as u64;
+                hash2(&mut hash, addr as u32, (addr >> 32) as u32, HCONST_14);
+            }
+            View::Bitstring(bits) => hash = bitstring_hash(hash, &bits),
+            View::Big { negative, limbs } => {
+                let konst = if negative { HCONST_10 } else { HCONST_11 };
+                for &limb in limbs {
+                    hash2(&mut hash, limb as u32, (limb >> 32) as u32, konst);
+                }
+            }
+            View::Ref(r) => {
+                let mut ids = r.ids().chain(std::iter::repeat(0));
+                let mut id = || ids.next().unwrap_or(0);
+                if !super::build::is_this_node(r.node, r.creation) {
+                    node_hash(&mut hash, r.node, r.creation, HCONST_7);
+                }
+                let first = id();
+                hash2(&mut hash, first, 0, HCONST_7);
+                let (second, third) = (id(), id());
+                hash2(&mut hash, second, third, HCONST_8);
+                // OTP refs have 3 ids; longer ones (ours only) hash their
+                // further ids, up to the last non-zero one (zeros at the top
+                // do not count in comparisons).
+                let extra: Vec<u32> = r.ids().skip(3).collect();
+                let used = extra.iter().rposition(|&x| x != 0).map_or(0, |i| i + 1);
+                for &x in &extra[..used] {
+                    hash2(&mut hash, x, 0, HCONST_8);
+                }
+            }
+            View::ExternalPid {
+                node,
+                number,
+                serial,
+                creation,
+            } => {
+                node_hash(&mut hash, node, creation, HCONST_5);
+                hash2(&mut hash, number, serial, HCONST_5);
+            }
+            View::ExternalPort {
+                node,
+                number,
+                creation,
+            } => {
+                node_hash(&mut hash, node, creation, HCONST_6);
+                hash2(&mut hash, number as u32, (number >> 32) as u32, HCONST_6);
+            }
+            View::Float(f) => {
+                // -0.0 hashes as 0.0: they are the same key.
+                let bits = if f == 0.0 { 0 } else { f.to_bits() };
+                hash2(&mut hash, bits as u32, (bits >> 32) as u32, HCONST_12);
+            }
+            View::Small(_)
+            | View::Atom(_)
+            | View::Nil
+            | View::Pid(_)
+            | View::Port(_)
+            | View::Catch(_) => {
+                let word = otp_immediate_word(term);
+                hash2(&mut hash, word as u32, (word >> 32) as u32, HCONST);
+            }
+            View::MatchContext => {}
+        }
+    }
+}
+
+/// `make_map_hash(Key, Depth)`: the hash of a key at HAMT level
+/// `8 * depth` and below (each 32-bit hash feeds 8 levels of 4 bits).
+pub fn map_key_hash(key: Term, depth: u32) -> u32 {
+    let mut salt = 0;
+    if depth > 0 {
+        hash2(&mut salt, depth, 1, HCONST_22);
+    }
+    internal_hash(key, salt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::heap::LiteralArea;
+    use crate::term::build;
+
+    #[test]
+    fn block_hash_takes_every_byte() {
+        // Self-consistency: changing any byte of blocks of every tail length
+        // changes the hash.
+        for len in 1..40usize {
+            let base: Vec<u8> = (0..len as u8).collect();
+            let h = block_hash(&base, 7);
+            for i in 0..len {
+                let mut changed = base.clone();
+                changed[i] ^= 0x5a;
+                assert_ne!(block_hash(&changed, 7), h, "len {len} byte {i}");
+            }
+        }
+    }
+
+    /// Terms that are `=:=` hash alike whatever their representation.
+    #[test]
+    fn equal_terms_hash_alike() {
+        let mut area = LiteralArea::new();
+        let same = |a: Term, b: Term| {
+            for salt in [0, 1, 0xdead_beef] {
+                assert_eq!(internal_hash(a, salt), internal_hash(b, salt));
+            }
+        };
+        same(build::float(&mut area, 0.0), build::float(&mut area, -0.0));
+        let nonode = crate::term::atoms::NONODE;
+        same(
+            build::reference(&mut area, nonode, 0, &[1, 2, 3]),
+            build::reference(&mut area, nonode, 0, &[1, 2, 3, 0]),
+        );
+        // 10 bits 1011001101: aligned, and from bit 3 of a larger binary.
+        let aligned = build::bitstring(&mut area, &[0b1011_0011, 0b0100_0000], 10);
+        let original = build::binary(&mut area, &[0b0001_0110, 0b0110_1000, 0xFF]);
+        same(aligned, build::sub_binary(&mut area, original, 0, 1, 2, 3));
+        // 200 bytes off the heap, and the same bytes as a sub binary.
+        let bytes: Vec<u8> = (0..=255).collect();
+        let big = build::binary(&mut area, &bytes);
+        same(
+            build::binary(&mut area, &bytes[10..210]),
+            build::sub_binary(&mut area, big, 10, 200, 0, 0),
+        );
+        let mut area2 = LiteralArea::new();
+        let a = build::tuple(&mut area, &[Term::small(1), Term::NIL]);
+        let b = build::tuple(&mut area2, &[Term::small(1), Term::NIL]);
+        same(a, b);
+    }
+
+    #[test]
+    fn the_salt_changes_the_hash() {
+        let t = Term::small(42);
+        assert_ne!(map_key_hash(t, 0), map_key_hash(t, 1));
+        assert_ne!(map_key_hash(t, 1), map_key_hash(t, 2));
+    }
+
+    /// Self-consistency: hashing a term nested far deeper than recursion
+    /// could go runs on the explicit stack, and the leaf still counts.
+    #[test]
+    fn deep_terms_hash_without_recursion() {
+        let mut area = LiteralArea::new();
+        let nested = |area: &mut LiteralArea, leaf: i64| {
+            let mut t = Term::small(leaf);
+            for i in 0..300_000 {
+                t = if i % 2 == 0 {
+                    build::cons(area, t, Term::NIL)
+                } else {
+                    build::tuple(area, &[t])
+                };
+            }
+            t
+        };
+        let (x, y) = (nested(&mut area, 1), nested(&mut area, 2));
+        assert_ne!(internal_hash(x, 0), internal_hash(y, 0));
+    }
+}
