@@ -332,7 +332,8 @@ fn literal_table(chunk: ChunkRef<'_>, area: &mut LiteralArea) -> Result<Vec<Term
             ),
         ));
     }
-    let mut table = Vec::with_capacity(size);
+    // Grow as the data really inflates rather than trusting the claim.
+    let mut table = Vec::with_capacity(size.min(compressed.len().saturating_mul(8)));
     flate2::read::ZlibDecoder::new(compressed)
         .take(size as u64 + 1)
         .read_to_end(&mut table)
