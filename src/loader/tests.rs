@@ -231,3 +231,96 @@ fn unknown_chunks_are_kept_and_gzip_is_accepted() {
     let zipped = load(&gz.finish().unwrap()).unwrap();
     assert_eq!(zipped.md5, beam.md5);
 }
+
+#[test]
+fn every_operand_form_decodes() {
+    let mut body = minimal_body();
+    let tail = body.split_off(8);
+    let mut float = vec![op(GenOp::Move), 0x07];
+    float.extend_from_slice(&1.5f64.to_be_bytes());
+    float.push(small(X, 0));
+    body.extend(float);
+    // h 65, then i -1 (two-byte two's complement), then i 2^64 (9 bytes).
+    body.extend([op(GenOp::Move), 0x0E, 0x41, small(X, 0)]);
+    body.extend([op(GenOp::Move), 0x19, 0xFF, 0xFF, small(X, 0)]);
+    body.extend([
+        op(GenOp::Move),
+        0xF9,
+        0x00,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        small(X, 0),
+    ]);
+    // test_heap {alloc,[{words,3},{floats,1}]} 1
+    body.extend([
+        op(GenOp::TestHeap),
+        0x37,
+        0x20,
+        0x00,
+        0x30,
+        0x10,
+        0x10,
+        0x10,
+    ]);
+    // move a typed x1 (type 0) to x0; fmove fr1 to x0
+    body.extend([op(GenOp::Move), 0x57, small(X, 1), 0x00, small(X, 0)]);
+    body.extend([op(GenOp::Fmove), 0x27, 0x10, small(X, 0)]);
+    // select_val x0 f1 [i 1, f 2]
+    body.extend([
+        op(GenOp::SelectVal),
+        small(X, 0),
+        small(F, 1),
+        0x17,
+        0x20,
+        0x11,
+        small(F, 2),
+    ]);
+    // y register and a two-byte x register
+    body.extend([op(GenOp::Move), small(4, 3), 0x08 | 3, 200]);
+    body.extend(tail);
+
+    let beam = load(&file(&chunks_of(&body))).unwrap();
+    let args: Vec<&[Operand]> = beam.code.instrs().skip(3).take(9).map(|i| i.args).collect();
+    assert_eq!(args[0], &[Operand::Float(1.5), Operand::X(0)]);
+    assert_eq!(args[1], &[Operand::Char(65), Operand::X(0)]);
+    assert_eq!(args[2], &[Operand::Integer(-1), Operand::X(0)]);
+    assert_eq!(args[3], &[Operand::BigInteger(0), Operand::X(0)]);
+    assert_eq!(
+        beam.code.big_integers[0],
+        num_bigint::BigInt::from(1u128 << 64)
+    );
+    let alloc = AllocList {
+        words: 3,
+        floats: 1,
+        funs: 0,
+    };
+    assert_eq!(args[4], &[Operand::AllocList(alloc), Operand::Unsigned(1)]);
+    assert_eq!(
+        args[5],
+        &[Operand::TypedReg(Register::X(1), 0), Operand::X(0)]
+    );
+    assert_eq!(args[6], &[Operand::FloatReg(1), Operand::X(0)]);
+    assert_eq!(
+        args[7],
+        &[
+            Operand::X(0),
+            Operand::Label(1),
+            Operand::List(2),
+            Operand::Integer(1),
+            Operand::Label(2)
+        ]
+    );
+    let select = beam.code.instr(10);
+    assert_eq!(
+        select.list_items(),
+        Some(&[Operand::Integer(1), Operand::Label(2)][..])
+    );
+    assert_eq!(args[8], &[Operand::Y(3), Operand::X(200)]);
+}
