@@ -18,7 +18,7 @@ pub use code::{AllocList, Code, Function, Instr, Operand, Register, MAX_REG};
 pub use error::{ChunkId, LoadError};
 pub use tables::{Import, LabeledFunction, Lambda, LineTable, Location, TypeEntry};
 
-use crate::heap::LiteralArea;
+use crate::heap::{LiteralArea, TermAlloc};
 use crate::term::{Atom, Term};
 use reader::Reader;
 
@@ -49,8 +49,8 @@ pub struct BeamFile {
     /// `Meta` (OTP 25: the enabled features), if present.
     pub meta: Option<Term>,
     /// Chunks kept as bytes: `Dbgi`, `Docs`, `ExCk` (external terms that
-    /// only tools read; decode them with [`crate::etf::decode`]) and any
-    /// chunk this loader does not know.
+    /// only tools read; see [`BeamFile::decode_raw_chunk`]) and any chunk
+    /// this loader does not know.
     pub raw_chunks: Vec<RawChunk>,
     /// The module checksum BEAM computes (`Module:module_info(md5)`).
     pub md5: [u8; 16],
