@@ -79,6 +79,20 @@ impl BeamFile {
             .find(|c| c.id == id)
             .map(|c| &*c.data)
     }
+
+    /// Decodes a raw chunk holding an external term (`Dbgi`, `Docs`,
+    /// `ExCk`) into `heap`; `None` if the file has no such chunk.
+    pub fn decode_raw_chunk(
+        &self,
+        id: ChunkId,
+        heap: &mut impl TermAlloc,
+    ) -> Option<Result<Term, LoadError>> {
+        let chunk = self.raw_chunks.iter().find(|c| c.id == id)?;
+        Some(
+            crate::etf::decode(&chunk.data, heap)
+                .map_err(|e| LoadError::new(id, chunk.offset + e.offset, e.reason)),
+        )
+    }
 }
 
 impl std::fmt::Debug for BeamFile {
