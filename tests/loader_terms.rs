@@ -29,7 +29,11 @@ fn find(dir: &Path, name: &str) -> Option<PathBuf> {
 /// `~w` of `binary_to_term` of each chunk, as erl prints it; `none` for a
 /// chunk the file does not have.
 fn erl_chunk_terms(file: &Path, ids: &[&str]) -> Vec<String> {
-    let ids_list = ids.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(",");
+    let ids_list = ids
+        .iter()
+        .map(|id| format!("\"{id}\""))
+        .collect::<Vec<_>>()
+        .join(",");
     let script = format!(
         "{{ok, _, Cs}} = beam_lib:all_chunks(\"{}\"), \
          [case lists:keyfind(Id, 1, Cs) of \
@@ -42,8 +46,16 @@ fn erl_chunk_terms(file: &Path, ids: &[&str]) -> Vec<String> {
         .args(["-noshell", "-eval", &script])
         .output()
         .expect("this test needs erl on PATH");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap().lines().map(str::to_string).collect()
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
