@@ -4,6 +4,9 @@
 //! terms ([`term`]), memory areas ([`heap`]), code and its tables ([`code`]).
 
 pub mod code;
+pub mod dis;
 pub mod etf;
 pub mod heap;
+pub mod isa;
+pub mod loader;
 pub mod term;
