@@ -8,7 +8,6 @@
 
 mod code;
 mod error;
-mod md5;
 mod reader;
 mod tables;
 
@@ -403,7 +402,8 @@ fn external_term(chunk: ChunkRef<'_>, area: &mut LiteralArea) -> Result<Term, Lo
 /// string, import and export chunks, the lambda chunk with each lambda's
 /// `OldUniq` zeroed, then the literal and meta chunks.
 fn checksum<'a>(find: &impl Fn(ChunkId) -> Option<ChunkRef<'a>>) -> [u8; 16] {
-    let mut md5 = md5::Md5::new();
+    use md5::{Digest, Md5};
+    let mut md5 = Md5::new();
     let data = |id: ChunkId| find(id).map_or(&[][..], |c| c.data);
     let atoms = find(ChunkId::ATU8).or_else(|| find(ChunkId::ATOM));
     md5.update(atoms.map_or(&[][..], |c| c.data));
@@ -420,7 +420,7 @@ fn checksum<'a>(find: &impl Fn(ChunkId) -> Option<ChunkRef<'a>>) -> [u8; 16] {
     }
     md5.update(data(ChunkId::LITT));
     md5.update(data(ChunkId::META));
-    md5.finish()
+    md5.finalize().into()
 }
 
 #[cfg(test)]
