@@ -146,7 +146,7 @@ impl<'a> Reader<'a> {
         if n <= self.remaining() {
             Ok(())
         } else {
-            Err(self.error(self.pos, "length beyond the end of the data"))
+            Err(self.error(self.pos, "unexpected end of data"))
         }
     }
 
@@ -348,8 +348,9 @@ impl<H: TermAlloc> Decoder<'_, '_, H> {
                     return Err(self.error(at, "bad bit count in BIT_BINARY_EXT"));
                 }
                 let bytes = self.r.take(len)?;
-                let bit_len = (len as u64 * 8).saturating_sub(8 - u64::from(bits));
-                build::bitstring(self.heap, bytes, if len == 0 { 0 } else { bit_len })
+                // Only `bits` bits of the last byte belong to the bitstring.
+                let bit_len = (len as u64 * 8 + u64::from(bits)).saturating_sub(8);
+                build::bitstring(self.heap, bytes, bit_len)
             }
             tag::PID_EXT | tag::NEW_PID_EXT => self.pid(at, tag)?,
             tag::PORT_EXT | tag::NEW_PORT_EXT | tag::V4_PORT_EXT => self.port(at, tag)?,
