@@ -37,12 +37,17 @@ pub struct FunEntry {
 }
 
 type FunKey = (Atom, u32, [u8; 16], u32, u32, u32);
-type ExportKey = (Atom, Atom, u32);
+
+type ExportTable = Mutex<HashMap<(Atom, Atom, u32), &'static Export>>;
+
+fn exports() -> &'static ExportTable {
+    static EXPORTS: OnceLock<ExportTable> = OnceLock::new();
+    EXPORTS.get_or_init(Default::default)
+}
 
 /// The export entry of `module:function/arity`, created if new.
 pub fn export_entry(module: Atom, function: Atom, arity: u32) -> &'static Export {
-    static EXPORTS: OnceLock<Mutex<HashMap<ExportKey, &'static Export>>> = OnceLock::new();
-    let mut table = EXPORTS.get_or_init(Default::default).lock();
+    let mut table = exports().lock();
     table.entry((module, function, arity)).or_insert_with(|| {
         Box::leak(Box::new(Export {
             module,
@@ -50,6 +55,11 @@ pub fn export_entry(module: Atom, function: Atom, arity: u32) -> &'static Export
             arity,
         }))
     })
+}
+
+/// The export entry of `module:function/arity` if one exists (none is created).
+pub fn find_export(module: Atom, function: Atom, arity: u32) -> Option<&'static Export> {
+    exports().lock().get(&(module, function, arity)).copied()
 }
 
 /// The fun entry with these fields, created if new.
