@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs what oxbeam's build and tests need, when it is missing:
-# OTP 25 (the oracle, and the .beam files oxbeam runs) and Elixir (whose
-# .beam files the loader is tested on). Safe to run again: it only installs
+# OTP 25 (the oracle, and the .beam files oxbeam runs), Elixir (whose
+# .beam files the loader is tested on) and zlib's headers. Safe to run again: it only installs
 # what is absent. Sourced by scripts/example.sh and scripts/test.sh.
 set -euo pipefail
 
 missing=()
 command -v erlc >/dev/null 2>&1 || missing+=(erlang-nox)
 command -v elixir >/dev/null 2>&1 || missing+=(elixir)
+# The system zlib that erl links: flate2 builds against it so that
+# compressed term_to_binary output is byte-identical to erl's.
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   sudo=""

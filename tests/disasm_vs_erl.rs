@@ -3,61 +3,15 @@
 //! instruction with OTP's own `beam_disasm:file/1`, as printed by
 //! `tests/tools/disasm_listing.erl`. Needs `erl` and `erlc` on PATH.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
 
-const INSTALL_ROOTS: [&str; 2] = ["/usr/lib/erlang", "/usr/lib/elixir"];
+use support::{beam_files, run, scratch_dir, tool_path, INSTALL_ROOTS};
 
 /// Mismatching modules shown in full before giving up.
 const SHOWN_MISMATCHES: usize = 10;
-
-fn find_on_path(program: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "`{program}` is not on PATH: this test needs Erlang/OTP 25 installed (erlang-nox)"
-            )
-        })
-}
-
-fn beam_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            beam_files(&path, out);
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "beam") {
-            out.push(path);
-        }
-    }
-}
-
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("oxbeam-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(command: &mut Command) -> Vec<u8> {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "{command:?} failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
 
 /// Splits a listing into `(module line, lines)` blocks.
 fn modules(listing: &str) -> Vec<(&str, Vec<&str>)> {
@@ -140,8 +94,8 @@ fn literal_operands_print_as_beam_disasm_shows_them() {
 }
 
 fn compare_with_beam_disasm(literals: bool) {
-    let erl = find_on_path("erl");
-    let erlc = find_on_path("erlc");
+    let erl = tool_path("erl");
+    let erlc = tool_path("erlc");
     let mut files = Vec::new();
     for root in INSTALL_ROOTS {
         let before = files.len();
@@ -178,7 +132,6 @@ fn compare_with_beam_disasm(literals: bool) {
         })
         .args(&files)))
     .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
 
     let erl_modules = modules(&erl_listing);
     let our_modules = modules(&our_listing);
@@ -220,7 +173,7 @@ fn compare_with_beam_disasm(literals: bool) {
 /// The instruction set table against OTP's `beam_opcodes:opname/1`.
 #[test]
 fn instruction_set_matches_beam_opcodes() {
-    let erl = find_on_path("erl");
+    let erl = tool_path("erl");
     let output = run(Command::new(erl).args([
         "-noshell",
         "-eval",

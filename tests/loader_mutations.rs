@@ -2,9 +2,10 @@
 //! files (truncated, bytes flipped, chunk sizes and table counts made up)
 //! must each give `Ok` or `Err`, never a panic.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
 
 use oxbeam::loader::{self, BeamFile};
 
@@ -22,30 +23,11 @@ const SAMPLES: [&str; 5] = [
 /// Random variants per sample and kind of damage.
 const RANDOM_VARIANTS: usize = 400;
 
-fn find(dir: &Path, name: &str) -> Option<PathBuf> {
-    for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            if let Some(found) = find(&path, name) {
-                return Some(found);
-            }
-        } else if path.file_name().is_some_and(|n| n == name) {
-            return Some(path);
-        }
-    }
-    None
-}
-
 fn samples() -> Vec<(String, Vec<u8>)> {
     SAMPLES
         .iter()
         .map(|name| {
-            let path = ["/usr/lib/erlang/lib", "/usr/lib/elixir/lib"]
-                .iter()
-                .find_map(|root| find(Path::new(root), name))
-                .unwrap_or_else(|| {
-                    panic!("{name} not found: this test needs OTP 25 and Elixir installed")
-                });
+            let path = support::installed_file(name);
             (name.to_string(), std::fs::read(path).unwrap())
         })
         .collect()

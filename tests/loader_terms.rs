@@ -3,7 +3,9 @@
 //! against `erl` decoding the same chunk with `binary_to_term/1`. Needs
 //! `erl` on PATH, and the ETF decoder and printer.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
 
 use oxbeam::heap::LiteralArea;
@@ -11,20 +13,6 @@ use oxbeam::loader::{self, ChunkId};
 use oxbeam::term::print;
 
 const SAMPLES: [&str; 3] = ["lists.beam", "gen_server.beam", "Elixir.URI.beam"];
-
-fn find(dir: &Path, name: &str) -> Option<PathBuf> {
-    for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            if let Some(found) = find(&path, name) {
-                return Some(found);
-            }
-        } else if path.file_name().is_some_and(|n| n == name) {
-            return Some(path);
-        }
-    }
-    None
-}
 
 /// `~w` of `binary_to_term` of each chunk, as erl prints it; `none` for a
 /// chunk the file does not have.
@@ -62,10 +50,7 @@ fn erl_chunk_terms(file: &Path, ids: &[&str]) -> Vec<String> {
 fn term_chunks_decode_as_erl_decodes_them() {
     let ids = ["Attr", "CInf", "Meta", "ExCk", "Docs"];
     for name in SAMPLES {
-        let path = ["/usr/lib/erlang/lib", "/usr/lib/elixir/lib"]
-            .iter()
-            .find_map(|root| find(Path::new(root), name))
-            .unwrap_or_else(|| panic!("{name} not found"));
+        let path = support::installed_file(name);
         let beam = loader::load(&std::fs::read(&path).unwrap()).unwrap();
         let expected = erl_chunk_terms(&path, &ids);
         let mut area = LiteralArea::new();

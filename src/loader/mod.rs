@@ -415,7 +415,7 @@ fn checksum<'a>(find: &impl Fn(ChunkId) -> Option<ChunkRef<'a>>) -> [u8; 16] {
         md5.update(&lambdas[..4]);
         for entry in lambdas[4..].chunks_exact(24) {
             md5.update(&entry[..20]);
-            md5.update(&[0; 4]);
+            md5.update([0; 4]);
         }
     }
     md5.update(data(ChunkId::LITT));

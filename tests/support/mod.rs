@@ -4,20 +4,80 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Where Debian installs OTP and Elixir, whose `.beam` files the tests use.
+pub const INSTALL_ROOTS: [&str; 2] = ["/usr/lib/erlang", "/usr/lib/elixir"];
+
 /// Fails the test with a clear message when OTP's tools are not installed:
 /// these tests are the project's oracle and must not pass silently without it.
 pub fn require_erl() {
     for tool in ["erl", "erlc"] {
-        let found = Command::new("sh")
-            .args(["-c", &format!("command -v {tool}")])
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-        assert!(
-            found,
-            "`{tool}` is not on PATH: install OTP 25 (scripts/setup.sh does: apt-get install erlang-nox)"
-        );
+        tool_path(tool);
     }
+}
+
+/// The path of a program on PATH; fails the test clearly when it is absent.
+pub fn tool_path(program: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!("`{program}` is not on PATH: install OTP 25 (scripts/setup.sh does)")
+        })
+}
+
+/// Every `.beam` file below `dir`, appended to `out`.
+pub fn beam_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            beam_files(&path, out);
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "beam") {
+            out.push(path);
+        }
+    }
+}
+
+/// The installed file called `name` (e.g. `lists.beam`), under the OTP or
+/// Elixir installation.
+pub fn installed_file(name: &str) -> PathBuf {
+    fn find(dir: &Path, name: &str) -> Option<PathBuf> {
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if let Some(found) = find(&path, name) {
+                    return Some(found);
+                }
+            } else if path.file_name().is_some_and(|n| n == name) {
+                return Some(path);
+            }
+        }
+        None
+    }
+    INSTALL_ROOTS
+        .iter()
+        .find_map(|root| find(Path::new(root), name))
+        .unwrap_or_else(|| panic!("{name} not found: this test needs OTP 25 and Elixir installed"))
+}
+
+/// Runs a command that must succeed and returns its stdout.
+pub fn run(command: &mut Command) -> Vec<u8> {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
 }
 
 /// A fresh scratch directory for one test.
@@ -44,20 +104,13 @@ pub fn compile_tool(name: &str, out: &Path) {
 
 /// Runs `erl -noshell -pa DIR -eval EXPR` and returns its stdout.
 pub fn run_erl(code_dir: &Path, expr: &str) -> String {
-    let out = Command::new("erl")
+    let out = run(Command::new("erl")
         .arg("-noshell")
         .arg("-pa")
         .arg(code_dir)
         .arg("-eval")
-        .arg(format!("{expr}, halt()."))
-        .output()
-        .expect("run erl");
-    assert!(
-        out.status.success(),
-        "erl failed on {expr}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("erl printed UTF-8")
+        .arg(format!("{expr}, halt().")));
+    String::from_utf8(out).expect("erl printed UTF-8")
 }
 
 pub fn from_hex(text: &str) -> Vec<u8> {
