@@ -3,6 +3,7 @@
 //! The modules follow the architecture in `docs/architecture.md`:
 //! terms ([`term`]), memory areas ([`heap`]), code and its tables ([`code`]).
 
+pub mod bif;
 pub mod code;
 pub mod dis;
 pub mod etf;
@@ -10,3 +11,4 @@ pub mod heap;
 pub mod isa;
 pub mod loader;
 pub mod term;
+pub mod vm;

@@ -1,0 +1,148 @@
+//! Native functions: the `erlang` BIFs and the functions OTP implements
+//! natively in other modules, in one registry keyed by `{M, F, A}`.
+//!
+//! A native function receives its process and its arguments, and returns a
+//! term or an exception. It allocates on the process heap (which spills into
+//! heap fragments when full) and never triggers a garbage collection, so the
+//! terms it holds stay valid for the whole call. Files are organised by the
+//! Erlang module they implement: `erlang/…`, `lists.rs`, `maps.rs`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::term::{atoms, Atom, Term};
+use crate::vm::process::Process;
+
+/// The class of an exception (`error`, `exit` or `throw`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Class {
+    Error,
+    Exit,
+    Throw,
+}
+
+/// An exception raised by a native function. For class `error` the
+/// interpreter puts the native function (with its arguments) on top of the
+/// stack trace, as erl does.
+#[derive(Clone, Copy, Debug)]
+pub struct Raised {
+    pub class: Class,
+    pub reason: Term,
+}
+
+impl Raised {
+    pub fn error(reason: Term) -> Raised {
+        Raised {
+            class: Class::Error,
+            reason,
+        }
+    }
+
+    pub fn badarg() -> Raised {
+        Raised::error(Term::atom(atoms::BADARG))
+    }
+
+    pub fn badarith() -> Raised {
+        Raised::error(Term::atom(atoms::BADARITH))
+    }
+
+    pub fn system_limit() -> Raised {
+        Raised::error(Term::atom(atoms::SYSTEM_LIMIT))
+    }
+
+    pub fn throw(reason: Term) -> Raised {
+        Raised {
+            class: Class::Throw,
+            reason,
+        }
+    }
+
+    pub fn exit(reason: Term) -> Raised {
+        Raised {
+            class: Class::Exit,
+            reason,
+        }
+    }
+}
+
+impl From<crate::term::arith::ArithError> for Raised {
+    fn from(e: crate::term::arith::ArithError) -> Raised {
+        match e {
+            crate::term::arith::ArithError::Badarith => Raised::badarith(),
+            crate::term::arith::ArithError::SystemLimit => Raised::system_limit(),
+        }
+    }
+}
+
+pub type NativeResult = Result<Term, Raised>;
+
+/// A native function: the process and the arguments (`args.len()` is the
+/// function's arity).
+pub type NativeFn = fn(&mut Process, &[Term]) -> NativeResult;
+
+/// One row of a module's table of native functions.
+pub struct Native {
+    pub module: &'static str,
+    pub function: &'static str,
+    pub arity: u32,
+    pub fun: NativeFn,
+}
+
+/// Declares a table of natives of one Erlang module:
+/// `natives!(MODULE_NAME; "name"/arity => rust_fn, ...)`.
+#[macro_export]
+macro_rules! natives {
+    ($module:literal; $($name:literal / $arity:literal => $fun:path),* $(,)?) => {
+        &[$($crate::bif::Native {
+            module: $module,
+            function: $name,
+            arity: $arity,
+            fun: $fun,
+        }),*]
+    };
+}
+
+pub mod erlang;
+
+/// Every table of natives.
+const TABLES: &[&[Native]] = &[erlang::NATIVES];
+
+type Registry = HashMap<(Atom, Atom, u32), NativeFn>;
+
+fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut map = HashMap::new();
+        for native in TABLES.iter().flat_map(|t| t.iter()) {
+            let module = Atom::intern(native.module).expect("module name is an atom");
+            let function = Atom::intern(native.function).expect("function name is an atom");
+            let previous = map.insert((module, function, native.arity), native.fun);
+            assert!(
+                previous.is_none(),
+                "native {}:{}/{} registered twice",
+                native.module,
+                native.function,
+                native.arity
+            );
+        }
+        map
+    })
+}
+
+/// The native function `module:function/arity`, if there is one.
+pub fn lookup(module: Atom, function: Atom, arity: u32) -> Option<NativeFn> {
+    registry().get(&(module, function, arity)).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_finds_registered_natives_only() {
+        let erlang = Atom::intern("erlang").unwrap();
+        let hd = Atom::intern("hd").unwrap();
+        assert!(lookup(erlang, hd, 1).is_some());
+        assert!(lookup(erlang, hd, 2).is_none());
+    }
+}
