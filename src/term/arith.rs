@@ -271,6 +271,7 @@ mod tests {
     // Expected values below come from erl 25, e.g.
     // erl -noshell -eval 'io:format("~p~n", [7 rem -2]), halt().'
     #[test]
+    #[cfg_attr(miri, ignore)] // no unsafe here; Miri perturbs floats and is slow on bignums
     fn integer_division_and_remainder_follow_erl() {
         let mut area = LiteralArea::new();
         let s = Term::small;
@@ -288,6 +289,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // no unsafe here; Miri perturbs floats and is slow on bignums
     fn small_overflow_becomes_big_and_back() {
         let mut area = LiteralArea::new();
         let max = Term::small(super::super::SMALL_MAX);
@@ -306,6 +308,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // no unsafe here; Miri perturbs floats and is slow on bignums
     fn floats_and_mixed_operands() {
         let mut area = LiteralArea::new();
         let ten = build::float(&mut area, 10.0);
@@ -334,6 +337,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // no unsafe here; Miri perturbs floats and is slow on bignums
     fn shifts_follow_erl_limits() {
         let mut area = LiteralArea::new();
         let s = Term::small;
@@ -352,6 +356,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // no unsafe here; Miri perturbs floats and is slow on bignums
     fn bitwise_and_negation() {
         let mut area = LiteralArea::new();
         let x = big(&mut area, "-340282366920938463463374607431768211457");

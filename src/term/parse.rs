@@ -486,6 +486,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // no unsafe here; Miri perturbs floats and is slow on bignums
     fn numbers_in_every_form() {
         let mut area = LiteralArea::new();
         let cases: &[(&str, i64)] = &[
@@ -514,6 +515,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // no unsafe here; Miri perturbs floats and is slow on bignums
     fn atoms_strings_and_containers() {
         let mut area = LiteralArea::new();
         assert_eq!(parse("ok", &mut area).as_atom().unwrap().name(), "ok");
@@ -540,6 +542,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // no unsafe here; Miri perturbs floats and is slow on bignums
     fn binaries_with_sizes_and_strings() {
         let mut area = LiteralArea::new();
         let b = parse("<<1, 2, \"hi\">>", &mut area);
@@ -556,6 +559,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // no unsafe here; Miri perturbs floats and is slow on bignums
     fn bad_text_is_an_error_not_a_panic() {
         let mut area = LiteralArea::new();
         for text in [
