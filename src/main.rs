@@ -4,13 +4,15 @@ use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: oxbeam dis [--normalized | --normalized-with-literals] FILE.beam...
-       oxbeam load FILE.beam...";
+       oxbeam load FILE.beam...
+       oxbeam call [--otp-root DIR] [-pa DIR]... [-pz DIR]... MODULE FUNCTION [ARG...]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("dis") => dis(&args[1..]),
         Some("load") if args.len() > 1 => load(&args[1..]),
+        Some("call") => call(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -130,4 +132,122 @@ fn load(files: &[String]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `oxbeam call [--otp-root DIR] [-pa DIR]... [-pz DIR]... MOD FUN [ARG...]`:
+/// calls `MOD:FUN(ARG...)` (each ARG an Erlang term) in one process and
+/// prints what `io_lib:format("~w~n", [catch MOD:FUN(ARG...)])` prints on
+/// erl: the value, `{'EXIT',{Reason,Stacktrace}}` for an error or exit, the
+/// thrown term for a throw.
+fn call(args: &[String]) -> ExitCode {
+    use oxbeam::term::{atoms, build, print, Atom, Term};
+    let mut front = Vec::new();
+    let mut back = Vec::new();
+    let mut otp_root = std::env::var_os("OXBEAM_OTP_ROOT").map(std::path::PathBuf::from);
+    let mut rest = args;
+    loop {
+        match rest {
+            [flag, dir, tail @ ..] if flag == "-pa" => {
+                front.push(std::path::PathBuf::from(dir));
+                rest = tail;
+            }
+            [flag, dir, tail @ ..] if flag == "-pz" => {
+                back.push(std::path::PathBuf::from(dir));
+                rest = tail;
+            }
+            [flag, dir, tail @ ..] if flag == "--otp-root" => {
+                otp_root = Some(std::path::PathBuf::from(dir));
+                rest = tail;
+            }
+            _ => break,
+        }
+    }
+    let [module, function, call_args @ ..] = rest else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let Some(root) = otp_root.or_else(find_otp_root) else {
+        eprintln!("oxbeam: cannot find the OTP installation: put erl on PATH, set OXBEAM_OTP_ROOT or pass --otp-root");
+        return ExitCode::from(1);
+    };
+    let mut path = front;
+    path.extend(otp_code_path(&root));
+    path.extend(back);
+    oxbeam::code::module::set_code_path(path);
+
+    let mut literals = oxbeam::heap::LiteralArea::new();
+    let mut terms = Vec::new();
+    for text in call_args {
+        match oxbeam::term::parse::parse_term(text, &mut literals) {
+            Ok(t) => terms.push(t),
+            Err(e) => {
+                eprintln!("oxbeam: argument {text}: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let (Ok(module), Ok(function)) = (Atom::intern(module), Atom::intern(function)) else {
+        eprintln!("oxbeam: module and function names must be atoms");
+        return ExitCode::from(1);
+    };
+    let export = oxbeam::code::export_entry(module, function, terms.len() as u32);
+    let pid = oxbeam::term::LocalPid {
+        number: 80,
+        serial: 0,
+    };
+    let mut process = oxbeam::vm::process::Process::new(pid);
+    let text = match oxbeam::vm::interp::call(&mut process, export, &terms) {
+        Ok(value) => print::to_string(value),
+        Err(e) if e.class == oxbeam::bif::Class::Throw => print::to_string(e.reason),
+        Err(e) => {
+            let inner = if e.class == oxbeam::bif::Class::Error {
+                build::tuple(&mut process.heap, &[e.reason, e.stacktrace])
+            } else {
+                e.reason
+            };
+            let exit = build::tuple(&mut process.heap, &[Term::atom(atoms::EXIT), inner]);
+            print::to_string(exit)
+        }
+    };
+    println!("{text}");
+    ExitCode::SUCCESS
+}
+
+/// The OTP installation that `erl` on PATH belongs to: `erl` is
+/// `ROOT/bin/erl`, usually reached through a symlink.
+fn find_otp_root() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let erl = std::env::split_paths(&path)
+        .map(|dir| dir.join("erl"))
+        .find(|p| p.is_file())?;
+    let erl = std::fs::canonicalize(erl).ok()?;
+    let root = erl.parent()?.parent()?.to_path_buf();
+    root.join("lib").is_dir().then_some(root)
+}
+
+/// `ROOT/lib/*/ebin`, then the erts `ebin` (preloaded modules), as erl's
+/// default code path.
+fn otp_code_path(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("lib"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path().join("ebin"))
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    if let Ok(entries) = std::fs::read_dir(root) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with("erts-") {
+                let ebin = entry.path().join("ebin");
+                if ebin.is_dir() {
+                    dirs.push(ebin);
+                }
+            }
+        }
+    }
+    dirs
 }

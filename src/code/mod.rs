@@ -6,11 +6,16 @@
 //! Loaded code will hang off these entries.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use parking_lot::Mutex;
 
 use crate::term::Atom;
+
+pub mod module;
+
+pub use module::{CodeRef, Module};
 
 /// An exported function's identity: the target of `fun M:F/A` and of
 /// remote calls.
@@ -19,6 +24,17 @@ pub struct Export {
     pub module: Atom,
     pub function: Atom,
     pub arity: u32,
+    /// Where the current code of the function starts (a packed
+    /// [`CodeRef`]), or 0 while its module is not loaded or does not export
+    /// it. Swapped when a new version of the module is loaded.
+    pub address: AtomicU64,
+}
+
+impl Export {
+    /// The entry of the function's current code, if loaded.
+    pub fn code(&self) -> Option<CodeRef> {
+        CodeRef::from_word(self.address.load(Ordering::Acquire))
+    }
 }
 
 /// A lambda of a module, as the `FunT` chunk and `NEW_FUN_EXT` describe it.
@@ -53,6 +69,7 @@ pub fn export_entry(module: Atom, function: Atom, arity: u32) -> &'static Export
             module,
             function,
             arity,
+            address: AtomicU64::new(0),
         }))
     })
 }

@@ -71,6 +71,13 @@ impl BeamFile {
         &self.literal_area
     }
 
+    /// Takes the area holding the literals, attributes and compile info, to
+    /// keep them alive as long as the code made from this file. The file's
+    /// terms must not be used after the area is dropped.
+    pub fn take_literal_area(&mut self) -> LiteralArea {
+        std::mem::take(&mut self.literal_area)
+    }
+
     /// The bytes of a chunk kept raw, such as `Dbgi` or `Docs`.
     pub fn raw_chunk(&self, id: ChunkId) -> Option<&[u8]> {
         self.raw_chunks

@@ -43,6 +43,24 @@ pub fn tuple(heap: &mut impl TermAlloc, elements: &[Term]) -> Term {
     })
 }
 
+/// Overwrites element `index` (0-based) of `tuple` in place, as BEAM's
+/// `set_tuple_element` does.
+///
+/// # Safety
+/// `tuple` must be a tuple with more than `index` elements, built by the
+/// calling process since its last garbage collection and not yet visible to
+/// anything that expects it unchanged (the compiler emits the instruction
+/// only right after building the tuple). `value` must be a valid term.
+pub unsafe fn set_tuple_element(tuple: Term, index: usize, value: Term) {
+    debug_assert!(tuple.as_tuple().is_some_and(|e| index < e.len()));
+    // SAFETY: the caller guarantees a live tuple with more than `index`
+    // elements that nothing else reads; element `index` is the word after
+    // the header at offset `index`.
+    (tuple.boxed_ptr() as *mut u64)
+        .add(1 + index)
+        .write(value.raw());
+}
+
 /// `[Head | Tail]`.
 pub fn cons(heap: &mut impl TermAlloc, head: Term, tail: Term) -> Term {
     let ptr = heap.alloc_words(2);

@@ -1,4 +1,8 @@
-//! Executing Erlang: processes and (next) the interpreter.
+//! Executing Erlang: processes, the instruction set they run, the
+//! translator that produces it, and the interpreter.
 
 pub mod dictionary;
+pub mod instr;
+pub mod interp;
 pub mod process;
+pub mod translate;

@@ -1,0 +1,217 @@
+//! Loaded modules, the table that names them, and loading on demand from
+//! the code path.
+//!
+//! A loaded module is never freed (there is no purge yet), so code can be
+//! referred to as `&'static Module`. Every loaded version gets a slot
+//! number; a return address on a process stack is a [`CodeRef`]: slot and
+//! instruction index packed into one word that the garbage collector never
+//! mistakes for a term.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::OnceLock;
+
+use parking_lot::{Mutex, RwLock};
+
+use crate::heap::LiteralArea;
+use crate::loader::Location;
+use crate::term::{Atom, Term};
+use crate::vm::instr::{BifCall, Instr, Label, Src};
+
+/// A position in loaded code: a module slot and an instruction index.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct CodeRef {
+    pub slot: u32,
+    pub ip: u32,
+}
+
+impl CodeRef {
+    /// As one word: `(slot + 1) << 35 | ip << 3` — 8-aligned with the
+    /// primary tag of a header, never 0, and never read as a term.
+    #[inline]
+    pub fn to_word(self) -> u64 {
+        ((self.slot as u64 + 1) << 35) | ((self.ip as u64) << 3)
+    }
+
+    #[inline]
+    pub fn from_word(word: u64) -> Option<CodeRef> {
+        (word != 0).then(|| CodeRef {
+            slot: ((word >> 35) - 1) as u32,
+            ip: ((word >> 3) & 0xFFFF_FFFF) as u32,
+        })
+    }
+}
+
+/// A function of a loaded module, for stack traces and `module_info`.
+#[derive(Clone, Copy, Debug)]
+pub struct FunctionInfo {
+    pub name: Atom,
+    pub arity: u32,
+    /// The `func_info` instruction; the function's code runs to the next
+    /// function's `func_info`.
+    pub func_info: Label,
+    /// The entry point (after `func_info`).
+    pub entry: Label,
+}
+
+/// A module's code, translated and ready to run.
+pub struct Module {
+    pub name: Atom,
+    /// This version's number in the slot table.
+    pub slot: u32,
+    pub code: Box<[Instr]>,
+    /// The constant operands ([`Src::constant`]): immediates and literals.
+    pub consts: Box<[Term]>,
+    /// Operand lists of variable-length instructions (tuple elements, BIF
+    /// arguments).
+    pub operands: Box<[Src]>,
+    /// `select_val`/`select_tuple_arity` tables: value (or arity) → label.
+    pub select_values: Box<[(Term, Label)]>,
+    /// The operands of `Bif` instructions.
+    pub bif_calls: Box<[BifCall]>,
+    /// Functions in code order.
+    pub functions: Box<[FunctionInfo]>,
+    /// Source locations: `(first instruction, location)`, sorted.
+    pub lines: Box<[(Label, Location)]>,
+    /// The module's source file names (what `Location::file` indexes).
+    pub files: Box<[String]>,
+    /// Exported `(function, arity, entry)`.
+    pub exports: Box<[(Atom, u32, Label)]>,
+    pub md5: [u8; 16],
+    pub attributes: Term,
+    pub compile_info: Term,
+    /// Keeps every literal (and the constants pointing into it) alive.
+    pub literals: LiteralArea,
+}
+
+impl Module {
+    /// The function whose code holds instruction `ip`.
+    pub fn function_at(&self, ip: Label) -> Option<&FunctionInfo> {
+        let i = self.functions.partition_point(|f| f.func_info <= ip);
+        i.checked_sub(1).map(|i| &self.functions[i])
+    }
+
+    /// The source location in effect at instruction `ip`.
+    pub fn location_at(&self, ip: Label) -> Option<(&str, u32)> {
+        let i = self.lines.partition_point(|(start, _)| *start <= ip);
+        let (_, location) = self.lines.get(i.checked_sub(1)?)?;
+        let file = self.files.get(location.name as usize)?;
+        Some((file.as_str(), location.line))
+    }
+}
+
+struct ModuleTable {
+    slots: boxcar::Vec<&'static Module>,
+    current: RwLock<HashMap<Atom, &'static Module>>,
+    /// Held while a module is being loaded, so it is loaded once.
+    loading: Mutex<()>,
+    code_path: RwLock<Vec<PathBuf>>,
+}
+
+fn table() -> &'static ModuleTable {
+    static TABLE: OnceLock<ModuleTable> = OnceLock::new();
+    TABLE.get_or_init(|| ModuleTable {
+        slots: boxcar::Vec::new(),
+        current: RwLock::new(HashMap::new()),
+        loading: Mutex::new(()),
+        code_path: RwLock::new(Vec::new()),
+    })
+}
+
+/// The module version in `slot`.
+#[inline]
+pub fn module_in_slot(slot: u32) -> &'static Module {
+    table().slots[slot as usize]
+}
+
+/// The current version of a module, if loaded.
+pub fn loaded(name: Atom) -> Option<&'static Module> {
+    table().current.read().get(&name).copied()
+}
+
+/// Sets the directories searched, in order, for `NAME.beam` when a module
+/// is needed and not loaded.
+pub fn set_code_path(dirs: Vec<PathBuf>) {
+    *table().code_path.write() = dirs;
+}
+
+/// The code path.
+pub fn code_path() -> Vec<PathBuf> {
+    table().code_path.read().clone()
+}
+
+/// Why a module could not be loaded.
+#[derive(Debug)]
+pub enum LoadFailure {
+    NotFound,
+    Bad(String),
+}
+
+/// Makes `module` the current version: gives it a slot, registers it, and
+/// points the export entries of its exported functions at its code.
+pub fn install(
+    build: impl FnOnce(u32) -> Result<Module, String>,
+) -> Result<&'static Module, String> {
+    let table = table();
+    let slot = table.slots.count() as u32;
+    let module: &'static Module = Box::leak(Box::new(build(slot)?));
+    let pushed = table.slots.push(module) as u32;
+    assert_eq!(pushed, slot, "modules are installed under the loading lock");
+    for &(function, arity, entry) in module.exports.iter() {
+        let export = super::export_entry(module.name, function, arity);
+        let code = CodeRef { slot, ip: entry };
+        export.address.store(code.to_word(), Ordering::Release);
+    }
+    table.current.write().insert(module.name, module);
+    Ok(module)
+}
+
+/// The current version of `name`, loading `name.beam` from the code path
+/// if it is not loaded yet.
+pub fn ensure_loaded(name: Atom) -> Result<&'static Module, LoadFailure> {
+    if let Some(module) = loaded(name) {
+        return Ok(module);
+    }
+    let table = table();
+    let _guard = table.loading.lock();
+    if let Some(module) = loaded(name) {
+        return Ok(module);
+    }
+    let file = format!("{}.beam", name.name());
+    let path = table
+        .code_path
+        .read()
+        .iter()
+        .map(|dir| dir.join(&file))
+        .find(|p| p.is_file())
+        .ok_or(LoadFailure::NotFound)?;
+    let bytes = std::fs::read(&path).map_err(|e| LoadFailure::Bad(e.to_string()))?;
+    let beam = crate::loader::load(&bytes)
+        .map_err(|e| LoadFailure::Bad(format!("{}: {e}", path.display())))?;
+    if beam.module != name {
+        return Err(LoadFailure::Bad(format!(
+            "{} holds module {}",
+            path.display(),
+            beam.module
+        )));
+    }
+    install(|slot| crate::vm::translate::translate(beam, slot)).map_err(LoadFailure::Bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_refs_pack_into_non_term_words() {
+        for (slot, ip) in [(0, 0), (5, 1234), ((1 << 28) - 1, u32::MAX)] {
+            let code = CodeRef { slot, ip };
+            let word = code.to_word();
+            assert_ne!(word, 0);
+            assert_eq!(word & 0b111, 0, "8-aligned, header-tagged");
+            assert_eq!(CodeRef::from_word(word), Some(code));
+        }
+        assert_eq!(CodeRef::from_word(0), None);
+    }
+}

@@ -1,0 +1,379 @@
+//! The internal instruction set: what the translator turns OTP's generic
+//! instructions into and what the interpreter runs.
+//!
+//! Operands are resolved at load time: registers and constants are packed
+//! into a [`Src`] or [`Dst`] word, labels become instruction indices in the
+//! module's code, imports become export entries or native functions, and
+//! variable-length operands (select lists, tuple elements) live in side
+//! tables of the module. Every instruction is one `Instr` value; the enum
+//! is kept small (a size test pins it) because it is what the interpreter
+//! walks.
+
+use crate::bif::NativeFn;
+use crate::code::Export;
+use crate::term::Atom;
+
+/// A source operand: an X register, a Y register or a constant of the
+/// module (an immediate or a literal), packed as `index << 2 | kind`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Src(u32);
+
+/// What a [`Src`] names.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SrcKind {
+    X(usize),
+    Y(usize),
+    Const(usize),
+}
+
+impl Src {
+    pub const fn x(i: u32) -> Src {
+        Src(i << 2)
+    }
+
+    pub const fn y(i: u32) -> Src {
+        Src(i << 2 | 1)
+    }
+
+    pub const fn constant(index: u32) -> Src {
+        Src(index << 2 | 2)
+    }
+
+    #[inline]
+    pub fn kind(self) -> SrcKind {
+        let index = (self.0 >> 2) as usize;
+        match self.0 & 3 {
+            0 => SrcKind::X(index),
+            1 => SrcKind::Y(index),
+            _ => SrcKind::Const(index),
+        }
+    }
+}
+
+impl std::fmt::Debug for Src {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind() {
+            SrcKind::X(i) => write!(f, "x{i}"),
+            SrcKind::Y(i) => write!(f, "y{i}"),
+            SrcKind::Const(i) => write!(f, "c{i}"),
+        }
+    }
+}
+
+/// A destination: an X or a Y register, packed as `index << 1 | is_y`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Dst(u32);
+
+impl Dst {
+    pub const fn x(i: u32) -> Dst {
+        Dst(i << 1)
+    }
+
+    pub const fn y(i: u32) -> Dst {
+        Dst(i << 1 | 1)
+    }
+
+    /// `Err(y)` for a Y register, `Ok(x)` for an X register.
+    #[inline]
+    pub fn register(self) -> Result<usize, usize> {
+        let index = (self.0 >> 1) as usize;
+        if self.0 & 1 == 0 {
+            Ok(index)
+        } else {
+            Err(index)
+        }
+    }
+
+    /// The same register as a source.
+    pub fn as_src(self) -> Src {
+        match self.register() {
+            Ok(x) => Src::x(x as u32),
+            Err(y) => Src::y(y as u32),
+        }
+    }
+}
+
+impl std::fmt::Debug for Dst {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.register() {
+            Ok(x) => write!(f, "x{x}"),
+            Err(y) => write!(f, "y{y}"),
+        }
+    }
+}
+
+/// An instruction index in a module's code.
+pub type Label = u32;
+
+/// "No failure label": the instruction raises instead of jumping.
+pub const NO_LABEL: Label = u32::MAX;
+
+/// The operands of a BIF call, kept beside the code.
+#[derive(Clone, Copy, Debug)]
+pub struct BifCall {
+    /// The BIF's identity, for the stack trace when it raises.
+    pub export: &'static Export,
+    /// Its arguments: `operands[args..args + arity]`.
+    pub args: u32,
+    pub arity: u32,
+    /// X registers live across the call (a GC may run after it).
+    pub live: u32,
+}
+
+/// A type test (`is_integer`, ...), one instruction for all of them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TypeTest {
+    Integer,
+    Float,
+    Number,
+    Atom,
+    Pid,
+    Reference,
+    Port,
+    Nil,
+    Binary,
+    Bitstring,
+    List,
+    NonemptyList,
+    Tuple,
+    Boolean,
+    Map,
+    Function,
+}
+
+/// A comparison test (`is_lt`, `is_eq_exact`, ...).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Compare {
+    Lt,
+    Ge,
+    Eq,
+    Ne,
+    EqExact,
+    NeExact,
+}
+
+/// Why a body ends in an exception raised by the code itself.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BadEnd {
+    /// `{badmatch, V}`.
+    Badmatch,
+    /// `{case_clause, V}`.
+    CaseClause,
+    /// `{try_clause, V}`.
+    TryClause,
+    /// `if_clause`.
+    IfClause,
+    /// `{badrecord, V}`.
+    Badrecord,
+}
+
+/// One instruction.
+#[derive(Clone, Copy, Debug)]
+pub enum Instr {
+    /// Start of a function: reached only when no clause matched, and raises
+    /// `function_clause` with the arguments in `x0..arity`.
+    FuncInfo {
+        module: Atom,
+        function: Atom,
+        arity: u32,
+    },
+    /// Allocates a frame of `slots` Y registers (plus the saved return
+    /// address) and ensures `heap` free words, collecting with `live` X
+    /// registers if needed; `zero` clears the Y registers.
+    Allocate {
+        slots: u32,
+        heap: u32,
+        live: u32,
+    },
+    /// Ensures `words` free heap words, collecting with `live` live X
+    /// registers if needed.
+    TestHeap {
+        words: u32,
+        live: u32,
+    },
+    /// Drops the frame of `slots` Y registers, restoring the return address.
+    Deallocate {
+        slots: u32,
+    },
+    /// Drops `drop` Y registers of the `keep` that follow them.
+    Trim {
+        drop: u32,
+        keep: u32,
+    },
+    /// Sets a Y register to `[]` (so the GC never sees a stale slot).
+    InitY {
+        y: u32,
+    },
+    Move {
+        src: Src,
+        dst: Dst,
+    },
+    Swap {
+        a: Dst,
+        b: Dst,
+    },
+    GetList {
+        src: Src,
+        head: Dst,
+        tail: Dst,
+    },
+    GetHd {
+        src: Src,
+        dst: Dst,
+    },
+    GetTl {
+        src: Src,
+        dst: Dst,
+    },
+    PutList {
+        head: Src,
+        tail: Src,
+        dst: Dst,
+    },
+    /// Builds a tuple of the `count` operands at `operands[start..]`.
+    PutTuple {
+        start: u32,
+        count: u32,
+        dst: Dst,
+    },
+    GetTupleElement {
+        src: Src,
+        index: u32,
+        dst: Dst,
+    },
+    /// Destructively sets element `index` of the tuple in `dst`, which was
+    /// built since the last GC (the compiler guarantees it).
+    SetTupleElement {
+        value: Src,
+        tuple: Src,
+        index: u32,
+    },
+    Test {
+        test: TypeTest,
+        fail: Label,
+        src: Src,
+    },
+    Cmp {
+        cmp: Compare,
+        fail: Label,
+        a: Src,
+        b: Src,
+    },
+    /// Fails unless `src` is a tuple of `arity` elements.
+    TestArity {
+        fail: Label,
+        src: Src,
+        arity: u32,
+    },
+    /// Fails unless `src` is a tuple of `arity` whose first element is `tag`.
+    IsTaggedTuple {
+        fail: Label,
+        src: Src,
+        arity: u32,
+        tag: Src,
+    },
+    /// Fails unless `src` is a fun of `arity`.
+    IsFunction2 {
+        fail: Label,
+        src: Src,
+        arity: Src,
+    },
+    /// Jumps to the label paired with the value of `src` in
+    /// `select_values[start..start + count]`, or to `fail`.
+    SelectVal {
+        src: Src,
+        fail: Label,
+        start: u32,
+        count: u32,
+    },
+    /// The same on a tuple's arity.
+    SelectTupleArity {
+        src: Src,
+        fail: Label,
+        start: u32,
+        count: u32,
+    },
+    Jump {
+        to: Label,
+    },
+    /// A local call: saves the return address and jumps.
+    Call {
+        to: Label,
+    },
+    /// A local tail call after dropping a frame of `slots`.
+    CallLast {
+        to: Label,
+        slots: u32,
+    },
+    CallOnly {
+        to: Label,
+    },
+    /// A remote call through an export entry (loading the module on demand).
+    CallExt {
+        export: &'static Export,
+    },
+    CallExtLast {
+        export: &'static Export,
+        slots: u32,
+    },
+    CallExtOnly {
+        export: &'static Export,
+    },
+    /// A call of a native function with `x0..arity` as arguments; the result
+    /// goes to `x0`. `tail` returns afterwards (after dropping `slots`).
+    CallNative {
+        native: NativeFn,
+        export: &'static Export,
+        tail: bool,
+        slots: u32,
+    },
+    /// A guard or body BIF call described by `bif_calls[call]`; failing
+    /// jumps to `fail` or, when it is [`NO_LABEL`], raises.
+    Bif {
+        native: NativeFn,
+        fail: Label,
+        call: u32,
+        dst: Dst,
+    },
+    Return,
+    /// Raises the error `BadEnd` of the value in `src`.
+    BadEnd {
+        kind: BadEnd,
+        src: Src,
+    },
+    /// A function body that is a native function (a NIF stub of an OTP
+    /// module replaced by its native, as BEAM's NIF loading does).
+    NativeBody {
+        native: NativeFn,
+        export: &'static Export,
+    },
+    /// An instruction the interpreter does not run yet; executing it raises
+    /// an `undef`-like internal error naming it.
+    Unsupported {
+        opcode: u8,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instructions_stay_small() {
+        // The interpreter walks arrays of these: keep them within 24 bytes.
+        assert!(
+            std::mem::size_of::<Instr>() <= 24,
+            "{}",
+            std::mem::size_of::<Instr>()
+        );
+    }
+
+    #[test]
+    fn operands_pack_and_unpack() {
+        assert_eq!(Src::x(5).kind(), SrcKind::X(5));
+        assert_eq!(Src::y(1023).kind(), SrcKind::Y(1023));
+        assert_eq!(Src::constant(70000).kind(), SrcKind::Const(70000));
+        assert_eq!(Dst::x(3).register(), Ok(3));
+        assert_eq!(Dst::y(9).register(), Err(9));
+    }
+}

@@ -1,0 +1,681 @@
+//! The interpreter: runs a process's code, one [`Instr`] at a time.
+//!
+//! Registers: `x` lives in the [`Process`]; Y registers and saved return
+//! addresses live on the process stack (BEAM's frame layout: `allocate N`
+//! pushes `N + 1` words, slot 0 holding the caller's return address and
+//! slots `1..=N` the Y registers). The continuation pointer `cp` holds the
+//! return address of a function that has not allocated a frame.
+//!
+//! Garbage collections happen only at the instructions that say how many X
+//! registers are live (`allocate`, `test_heap`, GC BIFs) and after native
+//! calls that spilled into heap fragments.
+
+use crate::bif::{Class, NativeFn, Raised};
+use crate::code::module::{self, module_in_slot, CodeRef, LoadFailure, Module};
+use crate::code::Export;
+use crate::term::{atoms, build, order, Atom, Term, View};
+use crate::vm::instr::{BadEnd, Compare, Dst, Instr, Src, SrcKind, TypeTest, NO_LABEL};
+use crate::vm::process::Process;
+
+/// Frames kept in a stack trace (erl's default `backtrace_depth`).
+const BACKTRACE_DEPTH: usize = 8;
+
+/// An exception that left the code run by [`call`].
+#[derive(Debug)]
+pub struct Exception {
+    pub class: Class,
+    pub reason: Term,
+    /// `[{M, F, ArityOrArgs, Location}, ...]`, as `erlang:get_stacktrace`.
+    pub stacktrace: Term,
+}
+
+/// Where execution is: a module and an instruction index in it.
+#[derive(Clone, Copy)]
+struct Pc {
+    module: &'static Module,
+    ip: usize,
+}
+
+impl Pc {
+    fn code_ref(self) -> CodeRef {
+        CodeRef {
+            slot: self.module.slot,
+            ip: self.ip as u32,
+        }
+    }
+}
+
+/// What raised an exception, for the top of its stack trace.
+enum Origin {
+    /// The instruction before `pc` in Erlang code.
+    Code,
+    /// A native function, called with these arguments.
+    Native(&'static Export, Vec<Term>),
+    /// A function that was called with these arguments and matched no
+    /// clause (or does not exist, for `undef`).
+    Call(Atom, Atom, Vec<Term>),
+}
+
+/// Calls `export` with `args` in `process` and runs until it returns.
+pub fn call(
+    process: &mut Process,
+    export: &'static Export,
+    args: &[Term],
+) -> Result<Term, Exception> {
+    for (i, arg) in args.iter().enumerate() {
+        process.x[i] = *arg;
+    }
+    let mut interp = Interp {
+        p: process,
+        cp: 0,
+        scratch: Vec::new(),
+    };
+    match interp.enter(export) {
+        Ok(pc) => interp.run(pc),
+        Err((origin, reason)) => {
+            let raised = Raised::error(reason);
+            Err(interp.exception(raised, origin, None))
+        }
+    }
+}
+
+struct Interp<'p> {
+    p: &'p mut Process,
+    /// The return address of the running function while it has no frame.
+    cp: u64,
+    /// Reused buffer for building tuples from operands.
+    scratch: Vec<Term>,
+}
+
+impl Interp<'_> {
+    #[inline]
+    fn read(&self, module: &Module, src: Src) -> Term {
+        match src.kind() {
+            SrcKind::X(i) => self.p.x[i],
+            SrcKind::Y(i) => self.p.heap.y(i + 1),
+            SrcKind::Const(i) => module.consts[i],
+        }
+    }
+
+    #[inline]
+    fn write(&mut self, dst: Dst, value: Term) {
+        match dst.register() {
+            Ok(x) => self.p.x[x] = value,
+            Err(y) => self.p.heap.set_y(y + 1, value),
+        }
+    }
+
+    /// Collects garbage if fewer than `need` words are free, with `live` X
+    /// registers (and `extra` terms) as roots.
+    fn gc(&mut self, need: usize, live: usize, extra: &mut [Term]) {
+        if !self.p.heap.needs_gc(need) {
+            return;
+        }
+        let Process {
+            heap,
+            x,
+            dictionary,
+            ..
+        } = &mut *self.p;
+        let mut roots: [&mut [Term]; 2] = [extra, dictionary.roots_mut()];
+        // A max_heap_size kill is the scheduler's business; until there is
+        // one, the collection runs regardless.
+        let _ = heap.garbage_collect(need, &mut x[..live], &mut roots);
+    }
+
+    /// The code of `export`, loading its module on demand; `undef` when
+    /// there is none.
+    fn enter(&mut self, export: &'static Export) -> Result<Pc, (Origin, Term)> {
+        if let Some(code) = export.code() {
+            return Ok(pc_of(code));
+        }
+        if module::loaded(export.module).is_none() {
+            match module::ensure_loaded(export.module) {
+                Ok(_) | Err(LoadFailure::NotFound) => {}
+                Err(LoadFailure::Bad(why)) => {
+                    eprintln!("oxbeam: loading {}: {why}", export.module);
+                }
+            }
+        }
+        match export.code() {
+            Some(code) => Ok(pc_of(code)),
+            None => {
+                let args = self.p.x[..export.arity as usize].to_vec();
+                Err((
+                    Origin::Call(export.module, export.function, args),
+                    Term::atom(atoms::UNDEF),
+                ))
+            }
+        }
+    }
+
+    fn call_native(&mut self, native: NativeFn, arity: usize) -> Result<Term, Raised> {
+        let args: Vec<Term> = self.p.x[..arity].to_vec();
+        native(self.p, &args)
+    }
+
+    /// Returns to `cp`, or ends the run with `x0`.
+    fn return_to(&mut self) -> Option<Pc> {
+        let cp = std::mem::take(&mut self.cp);
+        CodeRef::from_word(cp).map(pc_of)
+    }
+
+    fn deallocate(&mut self, slots: u32) {
+        self.cp = self.p.heap.stack_word(0);
+        self.p.heap.pop_frame(slots as usize + 1);
+    }
+
+    fn run(&mut self, mut pc: Pc) -> Result<Term, Exception> {
+        loop {
+            let module = pc.module;
+            let instr = module.code[pc.ip];
+            pc.ip += 1;
+            let raised: (Raised, Origin) = match instr {
+                Instr::Move { src, dst } => {
+                    let v = self.read(module, src);
+                    self.write(dst, v);
+                    continue;
+                }
+                Instr::Test { test, fail, src } => {
+                    if !type_test(test, self.read(module, src)) {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
+                Instr::Cmp { cmp, fail, a, b } => {
+                    let (a, b) = (self.read(module, a), self.read(module, b));
+                    if !compare(cmp, a, b) {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
+                Instr::Call { to } => {
+                    self.cp = pc.code_ref().to_word();
+                    pc.ip = to as usize;
+                    continue;
+                }
+                Instr::CallLast { to, slots } => {
+                    self.deallocate(slots);
+                    pc.ip = to as usize;
+                    continue;
+                }
+                Instr::CallOnly { to } => {
+                    pc.ip = to as usize;
+                    continue;
+                }
+                Instr::Return => match self.return_to() {
+                    Some(next) => {
+                        pc = next;
+                        continue;
+                    }
+                    None => return Ok(self.p.x[0]),
+                },
+                Instr::Allocate { slots, heap, live } => {
+                    let need = slots as usize + 1 + heap as usize;
+                    self.gc(need, live as usize, &mut []);
+                    let pushed = self.p.heap.push_frame(slots as usize + 1);
+                    debug_assert!(pushed, "a collection made room for the frame");
+                    let cp = std::mem::take(&mut self.cp);
+                    self.p.heap.set_return_address(0, cp);
+                    continue;
+                }
+                Instr::TestHeap { words, live } => {
+                    self.gc(words as usize, live as usize, &mut []);
+                    continue;
+                }
+                Instr::Deallocate { slots } => {
+                    self.deallocate(slots);
+                    continue;
+                }
+                Instr::Trim { drop, keep } => {
+                    // Move the return address up over the dropped slots.
+                    let cp = self.p.heap.stack_word(0);
+                    self.p.heap.pop_frame(drop as usize);
+                    self.p.heap.set_return_address(0, cp);
+                    let _ = keep;
+                    continue;
+                }
+                Instr::InitY { y } => {
+                    self.p.heap.set_y(y as usize + 1, Term::NIL);
+                    continue;
+                }
+                Instr::Swap { a, b } => {
+                    let (va, vb) = (self.read(module, a.as_src()), self.read(module, b.as_src()));
+                    self.write(a, vb);
+                    self.write(b, va);
+                    continue;
+                }
+                Instr::GetList { src, head, tail } => {
+                    let (h, t) = self
+                        .read(module, src)
+                        .as_cons()
+                        .expect("get_list on a checked cons");
+                    self.write(head, h);
+                    self.write(tail, t);
+                    continue;
+                }
+                Instr::GetHd { src, dst } => {
+                    let (h, _) = self.read(module, src).as_cons().expect("get_hd on a cons");
+                    self.write(dst, h);
+                    continue;
+                }
+                Instr::GetTl { src, dst } => {
+                    let (_, t) = self.read(module, src).as_cons().expect("get_tl on a cons");
+                    self.write(dst, t);
+                    continue;
+                }
+                Instr::PutList { head, tail, dst } => {
+                    let (h, t) = (self.read(module, head), self.read(module, tail));
+                    let cell = build::cons(&mut self.p.heap, h, t);
+                    self.write(dst, cell);
+                    continue;
+                }
+                Instr::PutTuple { start, count, dst } => {
+                    let mut elements = std::mem::take(&mut self.scratch);
+                    elements.clear();
+                    let sources = &module.operands[start as usize..(start + count) as usize];
+                    elements.extend(sources.iter().map(|&s| self.read(module, s)));
+                    let tuple = build::tuple(&mut self.p.heap, &elements);
+                    self.scratch = elements;
+                    self.write(dst, tuple);
+                    continue;
+                }
+                Instr::GetTupleElement { src, index, dst } => {
+                    let elements = self
+                        .read(module, src)
+                        .as_tuple()
+                        .expect("get_tuple_element on a checked tuple");
+                    self.write(dst, elements[index as usize]);
+                    continue;
+                }
+                Instr::SetTupleElement {
+                    value,
+                    tuple,
+                    index,
+                } => {
+                    let (value, tuple) = (self.read(module, value), self.read(module, tuple));
+                    // SAFETY: the compiler emits set_tuple_element only on
+                    // a tuple just built by this code (no GC in between)
+                    // and within its arity.
+                    unsafe { build::set_tuple_element(tuple, index as usize, value) };
+                    continue;
+                }
+                Instr::TestArity { fail, src, arity } => {
+                    let ok = self
+                        .read(module, src)
+                        .as_tuple()
+                        .is_some_and(|e| e.len() == arity as usize);
+                    if !ok {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
+                Instr::IsTaggedTuple {
+                    fail,
+                    src,
+                    arity,
+                    tag,
+                } => {
+                    let tag = self.read(module, tag);
+                    let ok = self
+                        .read(module, src)
+                        .as_tuple()
+                        .is_some_and(|e| e.len() == arity as usize && e[0] == tag);
+                    if !ok {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
+                Instr::IsFunction2 { fail, src, arity } => {
+                    let (f, arity) = (self.read(module, src), self.read(module, arity));
+                    if !is_function_of_arity(f, arity) {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
+                Instr::SelectVal {
+                    src,
+                    fail,
+                    start,
+                    count,
+                } => {
+                    let value = self.read(module, src);
+                    let table = &module.select_values[start as usize..(start + count) as usize];
+                    pc.ip = table
+                        .iter()
+                        .find(|(v, _)| *v == value || order::exact_eq(*v, value))
+                        .map_or(fail, |&(_, l)| l) as usize;
+                    continue;
+                }
+                Instr::SelectTupleArity {
+                    src,
+                    fail,
+                    start,
+                    count,
+                } => {
+                    let arity = self
+                        .read(module, src)
+                        .as_tuple()
+                        .map_or(-1, |e| e.len() as i64);
+                    let table = &module.select_values[start as usize..(start + count) as usize];
+                    pc.ip = table
+                        .iter()
+                        .find(|(v, _)| v.as_small() == Some(arity))
+                        .map_or(fail, |&(_, l)| l) as usize;
+                    continue;
+                }
+                Instr::Jump { to } => {
+                    pc.ip = to as usize;
+                    continue;
+                }
+                Instr::CallExt { export } => {
+                    let return_to = pc.code_ref().to_word();
+                    match self.enter(export) {
+                        Ok(next) => {
+                            self.cp = return_to;
+                            pc = next;
+                            continue;
+                        }
+                        Err((origin, reason)) => (Raised::error(reason), origin),
+                    }
+                }
+                Instr::CallExtLast { export, slots } => {
+                    self.deallocate(slots);
+                    match self.enter(export) {
+                        Ok(next) => {
+                            pc = next;
+                            continue;
+                        }
+                        Err((origin, reason)) => (Raised::error(reason), origin),
+                    }
+                }
+                Instr::CallExtOnly { export } => match self.enter(export) {
+                    Ok(next) => {
+                        pc = next;
+                        continue;
+                    }
+                    Err((origin, reason)) => (Raised::error(reason), origin),
+                },
+                Instr::CallNative {
+                    native,
+                    export,
+                    tail,
+                    slots,
+                } => match self.call_native(native, export.arity as usize) {
+                    Ok(result) => {
+                        self.p.x[0] = result;
+                        self.gc(0, 1, &mut []);
+                        if !tail {
+                            continue;
+                        }
+                        if slots > 0 {
+                            self.deallocate(slots);
+                        }
+                        match self.return_to() {
+                            Some(next) => {
+                                pc = next;
+                                continue;
+                            }
+                            None => return Ok(self.p.x[0]),
+                        }
+                    }
+                    Err(raised) => {
+                        let args = self.p.x[..export.arity as usize].to_vec();
+                        (raised, Origin::Native(export, args))
+                    }
+                },
+                Instr::NativeBody { native, export } => {
+                    match self.call_native(native, export.arity as usize) {
+                        Ok(result) => {
+                            self.p.x[0] = result;
+                            self.gc(0, 1, &mut []);
+                            match self.return_to() {
+                                Some(next) => {
+                                    pc = next;
+                                    continue;
+                                }
+                                None => return Ok(self.p.x[0]),
+                            }
+                        }
+                        Err(raised) => {
+                            let args = self.p.x[..export.arity as usize].to_vec();
+                            (raised, Origin::Native(export, args))
+                        }
+                    }
+                }
+                Instr::Bif {
+                    native,
+                    fail,
+                    call,
+                    dst,
+                } => {
+                    let bif = module.bif_calls[call as usize];
+                    let sources =
+                        &module.operands[bif.args as usize..(bif.args + bif.arity) as usize];
+                    let args: Vec<Term> = sources.iter().map(|&s| self.read(module, s)).collect();
+                    match native(self.p, &args) {
+                        Ok(mut result) => {
+                            if self.p.heap.fragment_words() > 0 {
+                                self.gc(0, bif.live as usize, std::slice::from_mut(&mut result));
+                            }
+                            self.write(dst, result);
+                            continue;
+                        }
+                        Err(_) if fail != NO_LABEL => {
+                            pc.ip = fail as usize;
+                            continue;
+                        }
+                        Err(raised) => (raised, Origin::Native(bif.export, args)),
+                    }
+                }
+                Instr::BadEnd { kind, src } => {
+                    let value = self.read(module, src);
+                    let reason = match kind {
+                        BadEnd::IfClause => Term::atom(atoms::IF_CLAUSE),
+                        BadEnd::Badmatch => self.tagged(atoms::BADMATCH, value),
+                        BadEnd::CaseClause => self.tagged(atoms::CASE_CLAUSE, value),
+                        BadEnd::TryClause => self.tagged(atoms::TRY_CLAUSE, value),
+                        BadEnd::Badrecord => self.tagged(atoms::BADRECORD, value),
+                    };
+                    (Raised::error(reason), Origin::Code)
+                }
+                Instr::FuncInfo {
+                    module: m,
+                    function,
+                    arity,
+                } => {
+                    let args = self.p.x[..arity as usize].to_vec();
+                    (
+                        Raised::error(Term::atom(atoms::FUNCTION_CLAUSE)),
+                        Origin::Call(m, function, args),
+                    )
+                }
+                Instr::Unsupported { opcode } => {
+                    let name = crate::isa::GenOp::from_number(opcode).map_or("?", |op| op.name());
+                    let what = Term::atom(Atom::intern(name).expect("opcode names are atoms"));
+                    let tag =
+                        Term::atom(Atom::intern("oxbeam_unsupported_instruction").expect("atom"));
+                    let reason = build::tuple(&mut self.p.heap, &[tag, what]);
+                    (Raised::error(reason), Origin::Code)
+                }
+            };
+            let (raised, origin) = raised;
+            return Err(self.exception(raised, origin, Some(pc)));
+        }
+    }
+
+    fn tagged(&mut self, tag: Atom, value: Term) -> Term {
+        build::tuple(&mut self.p.heap, &[Term::atom(tag), value])
+    }
+
+    /// Builds the exception, its stack trace made of the raising frame, the
+    /// continuation pointer and the return addresses on the stack.
+    fn exception(&mut self, raised: Raised, origin: Origin, pc: Option<Pc>) -> Exception {
+        let mut frames: Vec<Term> = Vec::new();
+        let heap = &mut self.p.heap;
+        match &origin {
+            Origin::Native(export, args) => {
+                let args = build::list(heap, args);
+                let info_module = if export.module == atoms::ERLANG {
+                    "erl_erts_errors"
+                } else {
+                    "erl_stdlib_errors"
+                };
+                let location = error_info(heap, info_module);
+                frames.push(build::tuple(
+                    heap,
+                    &[
+                        Term::atom(export.module),
+                        Term::atom(export.function),
+                        args,
+                        location,
+                    ],
+                ));
+            }
+            Origin::Call(m, f, args) => {
+                let args = build::list(heap, args);
+                let location = match pc {
+                    Some(pc) => location_term(heap, pc.module, pc.ip.saturating_sub(1)),
+                    None => Term::NIL,
+                };
+                frames.push(build::tuple(
+                    heap,
+                    &[Term::atom(*m), Term::atom(*f), args, location],
+                ));
+            }
+            Origin::Code => {}
+        }
+        // The frame of the code that raised (for a function_clause, the
+        // function itself is the frame above).
+        if let (Some(pc), false) = (pc, matches!(origin, Origin::Call(..))) {
+            frames.push(code_frame(heap, pc.module, pc.ip.saturating_sub(1)));
+        }
+        let mut return_addresses = Vec::new();
+        if self.cp != 0 {
+            return_addresses.push(self.cp);
+        }
+        for i in 0..heap.stack_len() {
+            let word = heap.stack_word(i);
+            if word != 0 && word & 0b111 == 0 {
+                return_addresses.push(word);
+            }
+        }
+        for word in return_addresses {
+            if frames.len() >= BACKTRACE_DEPTH {
+                break;
+            }
+            if let Some(code) = CodeRef::from_word(word) {
+                let module = module_in_slot(code.slot);
+                // A return address points after the call: the call's location.
+                frames.push(code_frame(
+                    heap,
+                    module,
+                    (code.ip as usize).saturating_sub(1),
+                ));
+            }
+        }
+        frames.truncate(BACKTRACE_DEPTH);
+        let stacktrace = build::list(heap, &frames);
+        Exception {
+            class: raised.class,
+            reason: raised.reason,
+            stacktrace,
+        }
+    }
+}
+
+fn pc_of(code: CodeRef) -> Pc {
+    Pc {
+        module: module_in_slot(code.slot),
+        ip: code.ip as usize,
+    }
+}
+
+/// `{M, F, Arity, Location}` for instruction `ip` of `module`.
+fn code_frame(heap: &mut crate::heap::ProcessHeap, module: &Module, ip: usize) -> Term {
+    let (name, arity) = module
+        .function_at(ip as u32)
+        .map_or((atoms::UNDEFINED, 0), |f| (f.name, f.arity));
+    let location = location_term(heap, module, ip);
+    build::tuple(
+        heap,
+        &[
+            Term::atom(module.name),
+            Term::atom(name),
+            Term::small(arity as i64),
+            location,
+        ],
+    )
+}
+
+/// `[{file, File}, {line, Line}]` for instruction `ip`, or `[]`.
+fn location_term(heap: &mut crate::heap::ProcessHeap, module: &Module, ip: usize) -> Term {
+    match module.location_at(ip as u32) {
+        Some((file, line)) if line > 0 => {
+            let chars: Vec<Term> = file.chars().map(|c| Term::small(c as i64)).collect();
+            let file = build::list(heap, &chars);
+            let file = build::tuple(heap, &[Term::atom(atoms::FILE), file]);
+            let line = build::tuple(heap, &[Term::atom(atoms::LINE), Term::small(line as i64)]);
+            build::list(heap, &[file, line])
+        }
+        _ => Term::NIL,
+    }
+}
+
+/// `[{error_info, #{module => Module}}]`.
+fn error_info(heap: &mut crate::heap::ProcessHeap, module: &str) -> Term {
+    let key = Term::atom(Atom::intern("module").expect("atom"));
+    let value = Term::atom(Atom::intern(module).expect("atom"));
+    let (map, _) = crate::term::map::from_pairs(heap, &[(key, value)]);
+    let tag = Term::atom(Atom::intern("error_info").expect("atom"));
+    let pair = build::tuple(heap, &[tag, map]);
+    build::list(heap, &[pair])
+}
+
+fn type_test(test: TypeTest, t: Term) -> bool {
+    match test {
+        TypeTest::Integer => t.is_integer(),
+        TypeTest::Float => t.is_float(),
+        TypeTest::Number => t.is_number(),
+        TypeTest::Atom => t.is_atom(),
+        TypeTest::Nil => t.is_nil(),
+        TypeTest::List => t.is_nil() || t.is_list(),
+        TypeTest::NonemptyList => t.is_list(),
+        TypeTest::Tuple => t.is_tuple(),
+        TypeTest::Boolean => t == Term::TRUE || t == Term::FALSE,
+        TypeTest::Map => t.is_map(),
+        _ => match t.view() {
+            View::Pid(_) | View::ExternalPid { .. } => test == TypeTest::Pid,
+            View::Port(_) | View::ExternalPort { .. } => test == TypeTest::Port,
+            View::Ref(_) => test == TypeTest::Reference,
+            View::Fun(_) | View::Export(_) => test == TypeTest::Function,
+            View::Bitstring(bits) => {
+                test == TypeTest::Bitstring || (test == TypeTest::Binary && bits.bit_len % 8 == 0)
+            }
+            _ => false,
+        },
+    }
+}
+
+fn compare(cmp: Compare, a: Term, b: Term) -> bool {
+    use std::cmp::Ordering::Less;
+    match cmp {
+        Compare::Lt => order::compare(a, b) == Less,
+        Compare::Ge => order::compare(a, b) != Less,
+        Compare::Eq => a == b || order::eq(a, b),
+        Compare::Ne => !(a == b || order::eq(a, b)),
+        Compare::EqExact => a == b || order::exact_eq(a, b),
+        Compare::NeExact => !(a == b || order::exact_eq(a, b)),
+    }
+}
+
+fn is_function_of_arity(f: Term, arity: Term) -> bool {
+    let Some(arity) = arity.as_small() else {
+        return false;
+    };
+    match f.view() {
+        View::Fun(fun) => fun.entry.arity as i64 == arity,
+        View::Export(export) => export.arity as i64 == arity,
+        _ => false,
+    }
+}

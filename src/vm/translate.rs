@@ -1,0 +1,615 @@
+//! Load-time translation of a loaded `.beam` file's generic instructions
+//! into the internal instruction set ([`Instr`]).
+//!
+//! Labels are resolved to instruction indices, constants gathered into the
+//! module's constant table, imports bound to export entries or to native
+//! functions (a call of a registered native becomes a direct native call),
+//! and the bodies of functions that have a registered native (OTP's NIF
+//! stubs such as `lists:reverse/2`) are replaced by a call of the native.
+//! Generic instructions not handled yet become [`Instr::Unsupported`],
+//! which raises when executed.
+
+use std::collections::HashMap;
+
+use crate::bif;
+use crate::code::module::{FunctionInfo, Module};
+use crate::code::{export_entry, Export};
+use crate::heap::LiteralArea;
+use crate::isa::GenOp;
+use crate::loader::{BeamFile, Instr as GenInstr, Location, Operand, Register};
+use crate::term::{build, Term};
+use crate::vm::instr::{BadEnd, BifCall, Compare, Dst, Instr, Label, Src, TypeTest, NO_LABEL};
+
+/// Translates `beam` into the module that will live in `slot`.
+pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
+    let literals = beam.take_literal_area();
+    let mut t = Translator {
+        beam: &beam,
+        area: literals,
+        code: Vec::with_capacity(beam.code.len()),
+        consts: Vec::new(),
+        const_index: HashMap::new(),
+        operands: Vec::new(),
+        select_values: Vec::new(),
+        bif_calls: Vec::new(),
+        functions: Vec::new(),
+        lines: Vec::new(),
+        label_at: vec![NO_LABEL; beam.code.label_count() as usize],
+    };
+    for i in 0..beam.code.len() {
+        let instr = beam.code.instr(i);
+        t.instruction(instr).map_err(|e| {
+            format!(
+                "{}: instruction {i} ({}): {e}",
+                beam.module,
+                instr.op.name()
+            )
+        })?;
+    }
+    t.resolve_labels()?;
+    let exports = beam
+        .exports
+        .iter()
+        .map(|e| Ok((e.function, e.arity, t.label(e.label)?)))
+        .collect::<Result<Vec<_>>>()?;
+    t.replace_native_bodies();
+    let files = beam
+        .lines
+        .as_ref()
+        .map(|l| l.names.clone())
+        .unwrap_or_default();
+    let files = if files.is_empty() {
+        vec![format!("{}.erl", beam.module)]
+    } else {
+        files
+    };
+    Ok(Module {
+        name: beam.module,
+        slot,
+        code: t.code.into(),
+        consts: t.consts.into(),
+        operands: t.operands.into(),
+        select_values: t.select_values.into(),
+        bif_calls: t.bif_calls.into(),
+        functions: t.functions.into(),
+        lines: t.lines.into(),
+        files: files.into(),
+        exports: exports.into(),
+        md5: beam.md5,
+        attributes: beam.attributes,
+        compile_info: beam.compile_info,
+        literals: t.area,
+    })
+}
+
+struct Translator<'b> {
+    beam: &'b BeamFile,
+    /// The module's literal area: literals, and constants built here.
+    area: LiteralArea,
+    code: Vec<Instr>,
+    consts: Vec<Term>,
+    /// Constants already in `consts`, by their word.
+    const_index: HashMap<u64, u32>,
+    operands: Vec<Src>,
+    select_values: Vec<(Term, Label)>,
+    bif_calls: Vec<BifCall>,
+    functions: Vec<FunctionInfo>,
+    lines: Vec<(Label, Location)>,
+    /// Generic label → instruction index in `code`.
+    label_at: Vec<Label>,
+}
+
+type Result<T> = std::result::Result<T, String>;
+
+impl Translator<'_> {
+    fn emit(&mut self, instr: Instr) {
+        self.code.push(instr);
+    }
+
+    fn here(&self) -> Label {
+        self.code.len() as Label
+    }
+
+    /// A generic label, kept as is until [`Translator::resolve_labels`];
+    /// label 0 ("no label") becomes [`NO_LABEL`].
+    fn fail(&self, operand: Operand) -> Result<Label> {
+        match operand {
+            Operand::Label(0) => Ok(NO_LABEL),
+            Operand::Label(l) => Ok(l),
+            other => Err(format!("expected a label, got {other:?}")),
+        }
+    }
+
+    fn label(&self, generic: u32) -> Result<Label> {
+        self.label_at
+            .get(generic as usize)
+            .copied()
+            .filter(|&l| l != NO_LABEL)
+            .ok_or_else(|| format!("label {generic} is not defined"))
+    }
+
+    fn constant(&mut self, term: Term) -> Src {
+        let next = self.consts.len() as u32;
+        let index = *self.const_index.entry(term.raw()).or_insert(next);
+        if index == next {
+            self.consts.push(term);
+        }
+        Src::constant(index)
+    }
+
+    fn src(&mut self, operand: Operand) -> Result<Src> {
+        Ok(match operand {
+            Operand::X(i) | Operand::TypedReg(Register::X(i), _) => Src::x(i),
+            Operand::Y(i) | Operand::TypedReg(Register::Y(i), _) => Src::y(i),
+            other => {
+                let term = self.term(other)?;
+                self.constant(term)
+            }
+        })
+    }
+
+    fn dst(&self, operand: Operand) -> Result<Dst> {
+        match operand {
+            Operand::X(i) | Operand::TypedReg(Register::X(i), _) => Ok(Dst::x(i)),
+            Operand::Y(i) | Operand::TypedReg(Register::Y(i), _) => Ok(Dst::y(i)),
+            other => Err(format!("expected a register, got {other:?}")),
+        }
+    }
+
+    /// The term a constant operand stands for.
+    fn term(&mut self, operand: Operand) -> Result<Term> {
+        Ok(match operand {
+            Operand::Atom(a) => Term::atom(a),
+            Operand::Nil => Term::NIL,
+            Operand::Integer(i) => build::int(&mut self.area, i),
+            Operand::Char(c) => Term::small(c as i64),
+            Operand::BigInteger(i) => {
+                let value = &self.beam.code.big_integers[i as usize];
+                build::bigint(&mut self.area, value)
+            }
+            Operand::Float(f) => build::float(&mut self.area, f),
+            Operand::Literal(i) => self.beam.literals[i as usize],
+            other => return Err(format!("expected a constant, got {other:?}")),
+        })
+    }
+
+    fn unsigned(operand: Operand) -> Result<u32> {
+        match operand {
+            Operand::Unsigned(n) => u32::try_from(n).map_err(|_| "count too large".to_string()),
+            other => Err(format!("expected a number, got {other:?}")),
+        }
+    }
+
+    /// The heap words an allocation operand asks for (a count or an
+    /// allocation list).
+    fn heap_need(operand: Operand) -> Result<u32> {
+        match operand {
+            Operand::Unsigned(n) => u32::try_from(n).map_err(|_| "heap need too large".to_string()),
+            // A float takes a header and a word; a fun is sized by make_fun.
+            Operand::AllocList(list) => Ok(list.words + 2 * list.floats + 4 * list.funs),
+            other => Err(format!("expected a heap need, got {other:?}")),
+        }
+    }
+
+    fn import(&self, operand: Operand) -> Result<&'static Export> {
+        let index = Self::unsigned(operand)? as usize;
+        let import = self
+            .beam
+            .imports
+            .get(index)
+            .ok_or_else(|| format!("import {index} out of range"))?;
+        Ok(export_entry(import.module, import.function, import.arity))
+    }
+
+    fn instruction(&mut self, instr: GenInstr<'_>) -> Result<()> {
+        let a = instr.args;
+        match instr.op {
+            GenOp::Label => {
+                let label = Self::unsigned(a[0])? as usize;
+                if let Some(slot) = self.label_at.get_mut(label) {
+                    *slot = self.code.len() as Label;
+                }
+            }
+            GenOp::Line => {
+                let item = Self::unsigned(a[0])?;
+                if let Some(location) = self
+                    .beam
+                    .lines
+                    .as_ref()
+                    .and_then(|l| l.items.get(item as usize))
+                {
+                    let here = self.here();
+                    self.lines.push((here, *location));
+                }
+            }
+            GenOp::FuncInfo => {
+                let (Operand::Atom(module), Operand::Atom(function)) = (a[0], a[1]) else {
+                    return Err("func_info needs atoms".into());
+                };
+                let arity = Self::unsigned(a[2])?;
+                let at = self.here();
+                self.functions.push(FunctionInfo {
+                    name: function,
+                    arity,
+                    func_info: at,
+                    entry: at + 1,
+                });
+                self.emit(Instr::FuncInfo {
+                    module,
+                    function,
+                    arity,
+                });
+            }
+            GenOp::IntCodeEnd => {}
+            GenOp::Call => self.emit(Instr::Call {
+                to: self.fail(a[1])?,
+            }),
+            GenOp::CallLast => self.emit(Instr::CallLast {
+                to: self.fail(a[1])?,
+                slots: Self::unsigned(a[2])?,
+            }),
+            GenOp::CallOnly => self.emit(Instr::CallOnly {
+                to: self.fail(a[1])?,
+            }),
+            GenOp::CallExt | GenOp::CallExtLast | GenOp::CallExtOnly => {
+                let export = self.import(a[1])?;
+                let slots = match instr.op {
+                    GenOp::CallExtLast => Self::unsigned(a[2])?,
+                    _ => 0,
+                };
+                let tail = instr.op != GenOp::CallExt;
+                match bif::lookup(export.module, export.function, export.arity) {
+                    Some(native) => self.emit(Instr::CallNative {
+                        native,
+                        export,
+                        tail,
+                        slots,
+                    }),
+                    None => self.emit(match instr.op {
+                        GenOp::CallExt => Instr::CallExt { export },
+                        GenOp::CallExtLast => Instr::CallExtLast { export, slots },
+                        _ => Instr::CallExtOnly { export },
+                    }),
+                }
+            }
+            GenOp::Bif0 => self.bif(instr, Operand::Label(0), a[0], &[], 0, a[1])?,
+            GenOp::Bif1 => self.bif(instr, a[0], a[1], &a[2..3], 0, a[3])?,
+            GenOp::Bif2 => self.bif(instr, a[0], a[1], &a[2..4], 0, a[4])?,
+            GenOp::GcBif1 => {
+                let live = Self::unsigned(a[1])?;
+                self.bif(instr, a[0], a[2], &a[3..4], live, a[4])?
+            }
+            GenOp::GcBif2 => {
+                let live = Self::unsigned(a[1])?;
+                self.bif(instr, a[0], a[2], &a[3..5], live, a[5])?
+            }
+            GenOp::GcBif3 => {
+                let live = Self::unsigned(a[1])?;
+                self.bif(instr, a[0], a[2], &a[3..6], live, a[6])?
+            }
+            GenOp::Allocate | GenOp::AllocateZero => self.emit(Instr::Allocate {
+                slots: Self::unsigned(a[0])?,
+                heap: 0,
+                live: Self::unsigned(a[1])?,
+            }),
+            GenOp::AllocateHeap | GenOp::AllocateHeapZero => self.emit(Instr::Allocate {
+                slots: Self::unsigned(a[0])?,
+                heap: Self::heap_need(a[1])?,
+                live: Self::unsigned(a[2])?,
+            }),
+            GenOp::TestHeap => self.emit(Instr::TestHeap {
+                words: Self::heap_need(a[0])?,
+                live: Self::unsigned(a[1])?,
+            }),
+            GenOp::Init => {
+                let Operand::Y(y) = a[0] else {
+                    return Err("init needs a y register".into());
+                };
+                self.emit(Instr::InitY { y });
+            }
+            GenOp::InitYregs => {
+                for item in instr.list_items().unwrap_or(&[]) {
+                    let Operand::Y(y) = *item else {
+                        return Err("init_yregs needs y registers".into());
+                    };
+                    self.emit(Instr::InitY { y });
+                }
+            }
+            GenOp::Deallocate => self.emit(Instr::Deallocate {
+                slots: Self::unsigned(a[0])?,
+            }),
+            GenOp::Trim => self.emit(Instr::Trim {
+                drop: Self::unsigned(a[0])?,
+                keep: Self::unsigned(a[1])?,
+            }),
+            GenOp::Return => self.emit(Instr::Return),
+            GenOp::Move => {
+                let (src, dst) = (self.src(a[0])?, self.dst(a[1])?);
+                self.emit(Instr::Move { src, dst });
+            }
+            GenOp::Swap => {
+                let (x, y) = (self.dst(a[0])?, self.dst(a[1])?);
+                self.emit(Instr::Swap { a: x, b: y });
+            }
+            GenOp::GetList => {
+                let src = self.src(a[0])?;
+                let (head, tail) = (self.dst(a[1])?, self.dst(a[2])?);
+                self.emit(Instr::GetList { src, head, tail });
+            }
+            GenOp::GetHd => {
+                let (src, dst) = (self.src(a[0])?, self.dst(a[1])?);
+                self.emit(Instr::GetHd { src, dst });
+            }
+            GenOp::GetTl => {
+                let (src, dst) = (self.src(a[0])?, self.dst(a[1])?);
+                self.emit(Instr::GetTl { src, dst });
+            }
+            GenOp::PutList => {
+                let (head, tail) = (self.src(a[0])?, self.src(a[1])?);
+                let dst = self.dst(a[2])?;
+                self.emit(Instr::PutList { head, tail, dst });
+            }
+            GenOp::PutTuple2 => {
+                let dst = self.dst(a[0])?;
+                let items = instr.list_items().unwrap_or(&[]);
+                let start = self.operands.len() as u32;
+                for item in items {
+                    let src = self.src(*item)?;
+                    self.operands.push(src);
+                }
+                self.emit(Instr::PutTuple {
+                    start,
+                    count: items.len() as u32,
+                    dst,
+                });
+            }
+            GenOp::GetTupleElement => {
+                let src = self.src(a[0])?;
+                let index = Self::unsigned(a[1])?;
+                let dst = self.dst(a[2])?;
+                self.emit(Instr::GetTupleElement { src, index, dst });
+            }
+            GenOp::SetTupleElement => {
+                let (value, tuple) = (self.src(a[0])?, self.src(a[1])?);
+                let index = Self::unsigned(a[2])?;
+                self.emit(Instr::SetTupleElement {
+                    value,
+                    tuple,
+                    index,
+                });
+            }
+            GenOp::IsLt
+            | GenOp::IsGe
+            | GenOp::IsEq
+            | GenOp::IsNe
+            | GenOp::IsEqExact
+            | GenOp::IsNeExact => {
+                let cmp = match instr.op {
+                    GenOp::IsLt => Compare::Lt,
+                    GenOp::IsGe => Compare::Ge,
+                    GenOp::IsEq => Compare::Eq,
+                    GenOp::IsNe => Compare::Ne,
+                    GenOp::IsEqExact => Compare::EqExact,
+                    _ => Compare::NeExact,
+                };
+                let fail = self.fail(a[0])?;
+                let (x, y) = (self.src(a[1])?, self.src(a[2])?);
+                self.emit(Instr::Cmp {
+                    cmp,
+                    fail,
+                    a: x,
+                    b: y,
+                });
+            }
+            GenOp::IsInteger
+            | GenOp::IsFloat
+            | GenOp::IsNumber
+            | GenOp::IsAtom
+            | GenOp::IsPid
+            | GenOp::IsReference
+            | GenOp::IsPort
+            | GenOp::IsNil
+            | GenOp::IsBinary
+            | GenOp::IsBitstr
+            | GenOp::IsList
+            | GenOp::IsNonemptyList
+            | GenOp::IsTuple
+            | GenOp::IsBoolean
+            | GenOp::IsMap
+            | GenOp::IsFunction => {
+                let test = match instr.op {
+                    GenOp::IsInteger => TypeTest::Integer,
+                    GenOp::IsFloat => TypeTest::Float,
+                    GenOp::IsNumber => TypeTest::Number,
+                    GenOp::IsAtom => TypeTest::Atom,
+                    GenOp::IsPid => TypeTest::Pid,
+                    GenOp::IsReference => TypeTest::Reference,
+                    GenOp::IsPort => TypeTest::Port,
+                    GenOp::IsNil => TypeTest::Nil,
+                    GenOp::IsBinary => TypeTest::Binary,
+                    GenOp::IsBitstr => TypeTest::Bitstring,
+                    GenOp::IsList => TypeTest::List,
+                    GenOp::IsNonemptyList => TypeTest::NonemptyList,
+                    GenOp::IsTuple => TypeTest::Tuple,
+                    GenOp::IsBoolean => TypeTest::Boolean,
+                    GenOp::IsMap => TypeTest::Map,
+                    _ => TypeTest::Function,
+                };
+                let fail = self.fail(a[0])?;
+                let src = self.src(a[1])?;
+                self.emit(Instr::Test { test, fail, src });
+            }
+            GenOp::TestArity => {
+                let fail = self.fail(a[0])?;
+                let src = self.src(a[1])?;
+                let arity = Self::unsigned(a[2])?;
+                self.emit(Instr::TestArity { fail, src, arity });
+            }
+            GenOp::IsTaggedTuple => {
+                let fail = self.fail(a[0])?;
+                let src = self.src(a[1])?;
+                let arity = Self::unsigned(a[2])?;
+                let tag = self.src(a[3])?;
+                self.emit(Instr::IsTaggedTuple {
+                    fail,
+                    src,
+                    arity,
+                    tag,
+                });
+            }
+            GenOp::IsFunction2 => {
+                let fail = self.fail(a[0])?;
+                let (src, arity) = (self.src(a[1])?, self.src(a[2])?);
+                self.emit(Instr::IsFunction2 { fail, src, arity });
+            }
+            GenOp::SelectVal | GenOp::SelectTupleArity => {
+                let src = self.src(a[0])?;
+                let fail = self.fail(a[1])?;
+                let items = instr.list_items().unwrap_or(&[]);
+                let start = self.select_values.len() as u32;
+                for pair in items.chunks(2) {
+                    let [value, label] = pair else {
+                        return Err("select list of odd length".into());
+                    };
+                    let value = match (instr.op, *value) {
+                        (GenOp::SelectTupleArity, Operand::Unsigned(n)) => Term::small(n as i64),
+                        (_, v) => self.term(v)?,
+                    };
+                    let label = self.fail(*label)?;
+                    self.select_values.push((value, label));
+                }
+                let count = self.select_values.len() as u32 - start;
+                self.emit(if instr.op == GenOp::SelectVal {
+                    Instr::SelectVal {
+                        src,
+                        fail,
+                        start,
+                        count,
+                    }
+                } else {
+                    Instr::SelectTupleArity {
+                        src,
+                        fail,
+                        start,
+                        count,
+                    }
+                });
+            }
+            GenOp::Jump => self.emit(Instr::Jump {
+                to: self.fail(a[0])?,
+            }),
+            GenOp::Badmatch | GenOp::CaseEnd | GenOp::TryCaseEnd | GenOp::Badrecord => {
+                let kind = match instr.op {
+                    GenOp::Badmatch => BadEnd::Badmatch,
+                    GenOp::CaseEnd => BadEnd::CaseClause,
+                    GenOp::TryCaseEnd => BadEnd::TryClause,
+                    _ => BadEnd::Badrecord,
+                };
+                let src = self.src(a[0])?;
+                self.emit(Instr::BadEnd { kind, src });
+            }
+            GenOp::IfEnd => self.emit(Instr::BadEnd {
+                kind: BadEnd::IfClause,
+                src: Src::x(0),
+            }),
+            other => self.emit(Instr::Unsupported {
+                opcode: other.number(),
+            }),
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn bif(
+        &mut self,
+        instr: GenInstr<'_>,
+        fail: Operand,
+        import: Operand,
+        args: &[Operand],
+        live: u32,
+        dst: Operand,
+    ) -> Result<()> {
+        let export = self.import(import)?;
+        let Some(native) = bif::lookup(export.module, export.function, export.arity) else {
+            self.emit(Instr::Unsupported {
+                opcode: instr.op.number(),
+            });
+            return Ok(());
+        };
+        let fail = self.fail(fail)?;
+        let start = self.operands.len() as u32;
+        for arg in args {
+            let src = self.src(*arg)?;
+            self.operands.push(src);
+        }
+        let call = self.bif_calls.len() as u32;
+        self.bif_calls.push(BifCall {
+            export,
+            args: start,
+            arity: args.len() as u32,
+            live,
+        });
+        let dst = self.dst(dst)?;
+        self.emit(Instr::Bif {
+            native,
+            fail,
+            call,
+            dst,
+        });
+        Ok(())
+    }
+
+    /// Turns the generic label numbers in emitted instructions into
+    /// instruction indices.
+    fn resolve_labels(&mut self) -> Result<()> {
+        let label_at = std::mem::take(&mut self.label_at);
+        let resolve = |l: &mut Label| -> Result<()> {
+            if *l != NO_LABEL {
+                *l = label_at
+                    .get(*l as usize)
+                    .copied()
+                    .filter(|&t| t != NO_LABEL)
+                    .ok_or_else(|| format!("label {l} is not defined"))?;
+            }
+            Ok(())
+        };
+        for instr in &mut self.code {
+            match instr {
+                Instr::Call { to } | Instr::CallLast { to, .. } | Instr::CallOnly { to } => {
+                    resolve(to)?
+                }
+                Instr::Jump { to } => resolve(to)?,
+                Instr::Test { fail, .. }
+                | Instr::Cmp { fail, .. }
+                | Instr::TestArity { fail, .. }
+                | Instr::IsTaggedTuple { fail, .. }
+                | Instr::IsFunction2 { fail, .. }
+                | Instr::SelectVal { fail, .. }
+                | Instr::SelectTupleArity { fail, .. }
+                | Instr::Bif { fail, .. } => resolve(fail)?,
+                _ => {}
+            }
+        }
+        for (_, label) in &mut self.select_values {
+            resolve(label)?;
+        }
+        self.label_at = label_at;
+        Ok(())
+    }
+
+    /// Functions with a registered native run the native instead of their
+    /// Erlang body (OTP's NIF stubs).
+    fn replace_native_bodies(&mut self) {
+        let module = self.beam.module;
+        for f in &self.functions {
+            if let Some(native) = bif::lookup(module, f.name, f.arity) {
+                if let Some(slot) = self.code.get_mut(f.entry as usize) {
+                    *slot = Instr::NativeBody {
+                        native,
+                        export: export_entry(module, f.name, f.arity),
+                    };
+                }
+            }
+        }
+    }
+}
