@@ -877,6 +877,22 @@ fn hamt_pairs_forward(children: &[Term]) -> Vec<(Term, Term)> {
     out
 }
 
+/// Pairs of a HAMT from [`MapRef::hamt_pairs_from`] and the path to the
+/// pair after them (`None` at the end of the map).
+#[derive(Debug, PartialEq, Eq)]
+pub struct HamtChunk {
+    pub pairs: Vec<(Term, Term)>,
+    pub next: Option<Vec<u64>>,
+}
+
+/// The children of a HAMT node that is a child in its parent.
+fn node_children_of<'a>(child: Term) -> &'a [Term] {
+    match inner_node(child) {
+        Node::Hamt { children, .. } => children,
+        Node::Flat { .. } => unreachable!("a HAMT node's child is a HAMT node"),
+    }
+}
+
 /// Orders two distinct keys by their paths in a HAMT: slot by slot from the
 /// root (OTP's `hashmap_key_hash_cmp`).
 pub(crate) fn hash_path_cmp(a: Term, b: Term) -> std::cmp::Ordering {
@@ -983,6 +999,79 @@ impl<'a> MapRef<'a> {
             pairs.reverse();
         }
         pairs
+    }
+
+    /// Up to `max` (at least one) pairs of a HAMT in iterator order, from
+    /// the leaf `path` leads to, and the path of the pair after them if
+    /// there is one; `None` if the map is flat or `path` leads nowhere.
+    ///
+    /// This is the walk of `erts_internal:map_next/3`. A path holds, from
+    /// the head down, the position of the child to visit among its node's
+    /// children, 4 bits a level with the head's in the lowest bits, as the
+    /// 64-bit digits of an integer (least significant first). Past its last
+    /// level a path continues through first children down to a leaf.
+    pub fn hamt_pairs_from(&self, path: &[u64], max: usize) -> Option<HamtChunk> {
+        let Node::Hamt { children, .. } = node_of(*self) else {
+            return None;
+        };
+        // The children of each node on the way down, with the position on
+        // the path in each.
+        let mut stack: Vec<(&[Term], usize)> = Vec::new();
+        let mut pairs = Vec::new();
+        let mut digits = path.iter().copied();
+        let mut digit = digits.next().unwrap_or(0);
+        let mut children = children;
+        for level in 1.. {
+            let pos = (digit & 0xF) as usize;
+            let &child = children.get(pos)?;
+            stack.push((children, pos));
+            if let Some(pair) = child.as_cons() {
+                pairs.push(pair);
+                break;
+            }
+            children = node_children_of(child);
+            digit >>= SLOT_BITS;
+            if level % 16 == 0 {
+                digit = digits.next().unwrap_or(0);
+            }
+        }
+        let max = max.max(1);
+        loop {
+            // Step to the next position: the next sibling, or the next
+            // sibling of the nearest ancestor that has one.
+            loop {
+                let (children, pos) = stack.last_mut()?;
+                *pos += 1;
+                if *pos < children.len() {
+                    break;
+                }
+                stack.pop();
+                if stack.is_empty() {
+                    return Some(HamtChunk { pairs, next: None });
+                }
+            }
+            if pairs.len() == max {
+                let mut next = vec![0u64; stack.len().div_ceil(16)];
+                for (level, &(_, pos)) in stack.iter().enumerate() {
+                    next[level / 16] |= (pos as u64) << (SLOT_BITS as usize * (level % 16));
+                }
+                return Some(HamtChunk {
+                    pairs,
+                    next: Some(next),
+                });
+            }
+            // Down through first children to a leaf.
+            loop {
+                let &(children, pos) = stack.last()?;
+                match children[pos].as_cons() {
+                    Some(pair) => {
+                        pairs.push(pair);
+                        break;
+                    }
+                    None => stack.push((node_children_of(children[pos]), 0)),
+                }
+            }
+        }
     }
 
     /// Key/value pairs in the order `term_to_binary/1` writes them (without
@@ -1901,6 +1990,67 @@ mod update_tests {
             .map(|p| p.0)
             .collect();
         assert_eq!(floats, vec![minus_zero]);
+    }
+
+    /// erl: for M = maps:from_list([{I, I} || I <- lists:seq(1, N)]),
+    /// erts_internal:map_next(0, M, iterator) gave 32 pairs (12 in one run
+    /// with few reductions left) and then [Path | M]: for N = 1000 the
+    /// first keys FIRST1000 and Path 128; for N = 40, Path 11 after 32
+    /// pairs and Path 20 after 12; for N = 33, Path 30.
+    #[test]
+    fn hamt_walk_steps_and_paths_are_erls() {
+        const FIRST1000: [i64; 32] = [
+            747, 16, 882, 786, 697, 908, 733, 226, 824, 164, 601, 873, 447, 294, 267, 935, 630,
+            107, 784, 315, 525, 258, 115, 501, 445, 227, 843, 736, 799, 172, 136, 79,
+        ];
+        let mut area = LiteralArea::new();
+        let mut seq = |n: i64| {
+            let pairs: Vec<(Term, Term)> =
+                (1..=n).map(|i| (Term::small(i), Term::small(i))).collect();
+            from_pairs(&mut area, &pairs).0
+        };
+        let (m1000, m40, m33) = (seq(1000), seq(40), seq(33));
+        let chunk = map_ref(m1000).hamt_pairs_from(&[0], 32).unwrap();
+        let keys: Vec<i64> = chunk.pairs.iter().map(|p| p.0.small_value()).collect();
+        assert_eq!(keys, FIRST1000);
+        assert_eq!(chunk.next, Some(vec![128]));
+        let next = |m: Term, max| map_ref(m).hamt_pairs_from(&[0], max).unwrap().next;
+        assert_eq!(next(m40, 32), Some(vec![11]));
+        assert_eq!(next(m40, 12), Some(vec![20]));
+        assert_eq!(next(m33, 32), Some(vec![30]));
+        assert_eq!(next(m33, 33), None);
+        // A position beyond a node's children leads nowhere.
+        assert_eq!(map_ref(m40).hamt_pairs_from(&[15], 5), None);
+        assert_eq!(
+            map_ref(from_pairs(&mut area, &[]).0).hamt_pairs_from(&[0], 5),
+            None
+        );
+    }
+
+    /// Walking a HAMT in steps of any size visits every pair once, in
+    /// iterator order, also through the deep nodes of colliding hashes.
+    #[test]
+    fn hamt_walk_in_steps_visits_all_pairs_in_order() {
+        let mut area = LiteralArea::new();
+        let mut keys = key_universe(&mut area);
+        keys.extend((1000..3000).map(Term::small));
+        let pairs: Vec<(Term, Term)> = keys.iter().map(|&k| (k, Term::NIL)).collect();
+        let map = map_ref(from_pairs(&mut area, &pairs).0);
+        let all = map.iterator_order();
+        for max in [1, 2, 7, 32, 1000, 5000] {
+            let mut walked = Vec::new();
+            let mut path = vec![0];
+            loop {
+                let chunk = map.hamt_pairs_from(&path, max).unwrap();
+                assert!(chunk.pairs.len() == max || chunk.next.is_none());
+                walked.extend(chunk.pairs);
+                match chunk.next {
+                    Some(next) => path = next,
+                    None => break,
+                }
+            }
+            assert_eq!(walked, all, "steps of {max}");
+        }
     }
 
     /// 100,000 puts into one map, each copying only its path: well under a
