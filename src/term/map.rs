@@ -30,12 +30,22 @@
 //! is depth first with slots ascending; `maps:to_list/1`, `maps:keys/1` and
 //! `term_to_binary/1` give the exact reverse.
 //!
+//! Building and updating: [`from_pairs`], [`from_sorted`], [`put`],
+//! [`update`], [`take`], [`remove`], [`merge`], and [`put_pairs`] /
+//! [`update_pairs`] for the `put_map_*` instructions. Maps are immutable:
+//! an update allocates a new flat map (sharing the key tuple when the keys
+//! stay) or copies the HAMT nodes on the path to the key (O(log n) words)
+//! and shares the rest. Every result has the layout OTP 25 gives the same
+//! contents, so orders and comparisons agree with erl's whatever the
+//! history of a map; only which of two equal keys (`0.0`, `-0.0`) stays
+//! follows OTP's per-operation rule.
+//!
 //! [`BoxKind::Map`]: super::BoxKind::Map
 
 use super::build;
 use super::hash::map_key_hash;
 use super::order::{compare_exact, exact_eq};
-use super::{make_header, BoxKind, MapRef, Term, View};
+use super::{header_arity, header_kind, make_header, BoxKind, MapRef, Term, View};
 use crate::heap::TermAlloc;
 
 /// Most keys a flat map holds (OTP's `MAP_SMALL_MAP_LIMIT`).
@@ -69,7 +79,11 @@ pub(crate) enum Node<'a> {
 pub(crate) fn node_of(map: MapRef<'_>) -> Node<'_> {
     // SAFETY: a `MapRef` is made by `Term::view` from a live map box with
     // `words.len()` payload words; they are all terms (module doc).
-    let payload = unsafe { super::boxed_payload(map.term, map.words.len()) };
+    node_in(unsafe { super::boxed_payload(map.term, map.words.len()) })
+}
+
+/// The node whose payload (the words after the header) is `payload`.
+fn node_in(payload: &[Term]) -> Node<'_> {
     let info = payload[0].small_value();
     let (kind, bits) = (info & 0b11, info >> 2);
     match kind {
@@ -92,12 +106,16 @@ pub(crate) fn node_of(map: MapRef<'_>) -> Node<'_> {
     }
 }
 
-/// The node under a HAMT child that is not a leaf.
+/// The node under a HAMT child that is not a leaf (read straight from the
+/// box: this is the hot step of every HAMT walk).
 fn inner_node<'a>(child: Term) -> Node<'a> {
-    match child.view() {
-        View::Map(m) => node_of(m),
-        _ => unreachable!("a HAMT child is a leaf or a map node"),
-    }
+    let header = child
+        .header()
+        .filter(|&h| header_kind(h) == BoxKind::Map)
+        .expect("a HAMT child is a leaf or a map node");
+    // SAFETY: a boxed term's header is followed by `arity` live words
+    // (type invariant); in a map box they are all terms (module doc).
+    node_in(unsafe { super::boxed_payload(child, header_arity(header)) })
 }
 
 /// The slot a key hash `hash` (for the key's current 32-bit word) picks at `level`.
