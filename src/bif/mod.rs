@@ -103,9 +103,19 @@ macro_rules! natives {
 }
 
 pub mod erlang;
+pub mod erts_internal;
+pub mod lists;
+pub mod maps;
+#[cfg(test)]
+mod testing;
 
 /// Every table of natives.
-const TABLES: &[&[Native]] = &[erlang::NATIVES];
+const TABLES: &[&[Native]] = &[
+    erlang::NATIVES,
+    lists::NATIVES,
+    maps::NATIVES,
+    erts_internal::NATIVES,
+];
 
 type Registry = HashMap<(Atom, Atom, u32), NativeFn>;
 

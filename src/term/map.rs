@@ -30,12 +30,22 @@
 //! is depth first with slots ascending; `maps:to_list/1`, `maps:keys/1` and
 //! `term_to_binary/1` give the exact reverse.
 //!
+//! Building and updating: [`from_pairs`], [`from_sorted`], [`put`],
+//! [`update`], [`take`], [`remove`], [`merge`], and [`put_pairs`] /
+//! [`update_pairs`] for the `put_map_*` instructions. Maps are immutable:
+//! an update allocates a new flat map (sharing the key tuple when the keys
+//! stay) or copies the HAMT nodes on the path to the key (O(log n) words)
+//! and shares the rest. Every result has the layout OTP 25 gives the same
+//! contents, so orders and comparisons agree with erl's whatever the
+//! history of a map; only which of two equal keys (`0.0`, `-0.0`) stays
+//! follows OTP's per-operation rule.
+//!
 //! [`BoxKind::Map`]: super::BoxKind::Map
 
 use super::build;
 use super::hash::map_key_hash;
-use super::order::compare_exact;
-use super::{make_header, BoxKind, MapRef, Term, View};
+use super::order::{compare_exact, exact_eq};
+use super::{header_arity, header_kind, make_header, BoxKind, MapRef, Term, View};
 use crate::heap::TermAlloc;
 
 /// Most keys a flat map holds (OTP's `MAP_SMALL_MAP_LIMIT`).
@@ -69,7 +79,11 @@ pub(crate) enum Node<'a> {
 pub(crate) fn node_of(map: MapRef<'_>) -> Node<'_> {
     // SAFETY: a `MapRef` is made by `Term::view` from a live map box with
     // `words.len()` payload words; they are all terms (module doc).
-    let payload = unsafe { super::boxed_payload(map.term, map.words.len()) };
+    node_in(unsafe { super::boxed_payload(map.term, map.words.len()) })
+}
+
+/// The node whose payload (the words after the header) is `payload`.
+fn node_in(payload: &[Term]) -> Node<'_> {
     let info = payload[0].small_value();
     let (kind, bits) = (info & 0b11, info >> 2);
     match kind {
@@ -92,12 +106,16 @@ pub(crate) fn node_of(map: MapRef<'_>) -> Node<'_> {
     }
 }
 
-/// The node under a HAMT child that is not a leaf.
+/// The node under a HAMT child that is not a leaf (read straight from the
+/// box: this is the hot step of every HAMT walk).
 fn inner_node<'a>(child: Term) -> Node<'a> {
-    match child.view() {
-        View::Map(m) => node_of(m),
-        _ => unreachable!("a HAMT child is a leaf or a map node"),
-    }
+    let header = child
+        .header()
+        .filter(|&h| header_kind(h) == BoxKind::Map)
+        .expect("a HAMT child is a leaf or a map node");
+    // SAFETY: a boxed term's header is followed by `arity` live words
+    // (type invariant); in a map box they are all terms (module doc).
+    node_in(unsafe { super::boxed_payload(child, header_arity(header)) })
 }
 
 /// The slot a key hash `hash` (for the key's current 32-bit word) picks at `level`.
@@ -129,6 +147,14 @@ fn info_word(kind: i64, bits: usize) -> Term {
 /// `-0.0 => b`). Also reports whether there were duplicates, which
 /// `binary_to_term/1` rejects.
 pub fn from_pairs(heap: &mut impl TermAlloc, pairs: &[(Term, Term)]) -> (Term, bool) {
+    let unique = sort_unique(pairs);
+    let had_duplicates = unique.len() != pairs.len();
+    (from_sorted(heap, &unique), had_duplicates)
+}
+
+/// `pairs` sorted by key in exact term order; of equal keys the last pair
+/// wins, key and value.
+fn sort_unique(pairs: &[(Term, Term)]) -> Vec<(Term, Term)> {
     // A stable sort keeps equal keys in input order; the last of each run wins.
     let mut sorted: Vec<(Term, Term)> = pairs.to_vec();
     sorted.sort_by(|a, b| compare_exact(a.0, b.0));
@@ -139,84 +165,712 @@ pub fn from_pairs(heap: &mut impl TermAlloc, pairs: &[(Term, Term)]) -> (Term, b
             _ => unique.push(pair),
         }
     }
-    let had_duplicates = unique.len() != pairs.len();
-    let map = if unique.len() <= FLAT_MAP_MAX_KEYS {
-        flat_map(heap, &unique)
+    unique
+}
+
+/// A map of pairs already sorted by key (exact term order) and unique, as
+/// the loader sorts the keys of `#{K1 => V1, ...}`: flat up to 32 keys, a
+/// HAMT beyond.
+pub fn from_sorted(heap: &mut impl TermAlloc, sorted: &[(Term, Term)]) -> Term {
+    debug_assert!(sorted
+        .windows(2)
+        .all(|w| compare_exact(w[0].0, w[1].0).is_lt()));
+    if sorted.len() <= FLAT_MAP_MAX_KEYS {
+        flat_map(heap, sorted)
     } else {
-        let mut leaves: Vec<Leaf> = unique
-            .iter()
-            .map(|&(key, value)| Leaf {
-                key,
-                value,
-                hash: map_key_hash(key, 0),
-                hash_depth: 0,
-                slot: 0,
-            })
-            .collect();
-        hamt_node(heap, &mut leaves, 0)
-    };
-    (map, had_duplicates)
+        hamt_of_unique(heap, sorted)
+    }
 }
 
 /// A flat map of pairs already sorted and unique by key.
 fn flat_map(heap: &mut impl TermAlloc, sorted: &[(Term, Term)]) -> Term {
     let keys: Vec<Term> = sorted.iter().map(|p| p.0).collect();
     let keys = build::tuple(heap, &keys);
-    let mut payload = Vec::with_capacity(sorted.len() + 2);
-    payload.push(info_word(KIND_FLAT, sorted.len()));
+    flat_with_keys(heap, keys, sorted.iter().map(|p| p.1))
+}
+
+/// A flat map whose sorted keys are the tuple `keys`, with `values` in the
+/// same order.
+fn flat_with_keys(
+    heap: &mut impl TermAlloc,
+    keys: Term,
+    values: impl ExactSizeIterator<Item = Term>,
+) -> Term {
+    let n = values.len();
+    let mut payload = Vec::with_capacity(n + 2);
+    payload.push(info_word(KIND_FLAT, n));
     payload.push(keys);
-    payload.extend(sorted.iter().map(|p| p.1));
+    payload.extend(values);
     write_map_box(heap, &payload)
 }
 
-/// A key/value pair while its HAMT is built.
-struct Leaf {
-    key: Term,
-    value: Term,
-    /// `map_key_hash(key, hash_depth)`.
-    hash: u32,
-    hash_depth: u32,
-    /// The slot at the level being built.
-    slot: u32,
+/// The key tuple of a flat map.
+fn flat_keys_tuple(map: MapRef<'_>) -> Term {
+    // SAFETY: as in `node_of`; a flat map's second payload word is its key
+    // tuple.
+    unsafe { super::boxed_payload(map.term, 2)[1] }
 }
 
-impl Leaf {
-    fn slot_at_level(&mut self, level: u32) -> u32 {
+/// A HAMT head over unique pairs, whatever their number (OTP also builds
+/// small ones, as a step of `maps:merge/2`).
+fn hamt_of_unique(heap: &mut impl TermAlloc, pairs: &[(Term, Term)]) -> Term {
+    let mut leaves: Vec<Leaf> = pairs
+        .iter()
+        .map(|&(key, value)| Leaf {
+            value,
+            hash: KeyHash::new(key),
+            slot: 0,
+        })
+        .collect();
+    hamt_node(heap, &mut leaves, 0)
+}
+
+/// Writes a HAMT node with `children` in slot order: the head of a map of
+/// `size` keys when `size` is given, an inner node otherwise.
+fn write_hamt(
+    heap: &mut impl TermAlloc,
+    size: Option<usize>,
+    bitmap: u32,
+    children: &[Term],
+) -> Term {
+    debug_assert_eq!(bitmap.count_ones() as usize, children.len());
+    let mut payload = [Term::NIL; 18];
+    let mut len = 0;
+    let mut push = |t: Term| {
+        payload[len] = t;
+        len += 1;
+    };
+    match size {
+        Some(size) => {
+            push(info_word(KIND_HEAD, bitmap as usize));
+            push(Term::small(size as i64));
+        }
+        None => push(info_word(KIND_NODE, bitmap as usize)),
+    }
+    children.iter().for_each(|&c| push(c));
+    write_map_box(heap, &payload[..len])
+}
+
+/// A key with its hash for the level being visited: the key is hashed
+/// again, salted, every 8 levels.
+#[derive(Clone, Copy)]
+struct KeyHash {
+    key: Term,
+    /// `map_key_hash(key, depth)`.
+    hash: u32,
+    depth: u32,
+}
+
+impl KeyHash {
+    fn new(key: Term) -> KeyHash {
+        KeyHash {
+            key,
+            hash: map_key_hash(key, 0),
+            depth: 0,
+        }
+    }
+
+    /// The key's slot at `level`.
+    fn slot(&mut self, level: u32) -> u32 {
         let depth = level / LEVELS_PER_HASH;
-        if depth != self.hash_depth {
+        if depth != self.depth {
             self.hash = map_key_hash(self.key, depth);
-            self.hash_depth = depth;
+            self.depth = depth;
         }
         slot_at(self.hash, level)
     }
 }
 
-/// The HAMT node at `level` over `leaves` (at least two, distinct keys);
-/// the head when `level` is 0. Recursion depth is the trie's depth, which
-/// grows by one level per 4 bits of hash two keys share.
+/// A key/value pair while its HAMT is built.
+struct Leaf {
+    value: Term,
+    hash: KeyHash,
+    /// The slot at the level being built.
+    slot: u32,
+}
+
+/// The HAMT node at `level` over `leaves` (distinct keys, at least two
+/// below the head); the head when `level` is 0. Recursion depth is the
+/// trie's depth, which grows by one level per 4 bits of hash two keys share.
 fn hamt_node(heap: &mut impl TermAlloc, leaves: &mut [Leaf], level: u32) -> Term {
     for leaf in leaves.iter_mut() {
-        leaf.slot = leaf.slot_at_level(level);
+        leaf.slot = leaf.hash.slot(level);
     }
     leaves.sort_by_key(|l| l.slot);
-    let mut bitmap = 0usize;
-    let mut children = Vec::with_capacity(16);
+    let mut bitmap = 0u32;
+    let mut children = [Term::NIL; 16];
+    let mut count = 0;
     for group in leaves.chunk_by_mut(|a, b| a.slot == b.slot) {
         bitmap |= 1 << group[0].slot;
-        children.push(match group {
-            [only] => build::cons(heap, only.key, only.value),
+        children[count] = match group {
+            [only] => build::cons(heap, only.hash.key, only.value),
             _ => hamt_node(heap, group, level + 1),
+        };
+        count += 1;
+    }
+    let size = (level == 0).then_some(leaves.len());
+    write_hamt(heap, size, bitmap, &children[..count])
+}
+
+/// `children` with `child` put at `pos`: in place of the child there when
+/// `replace`, else inserted before it.
+fn with_child(children: &[Term], pos: usize, child: Term, replace: bool) -> ([Term; 16], usize) {
+    let mut out = [Term::NIL; 16];
+    let rest = if replace { pos + 1 } else { pos };
+    out[..pos].copy_from_slice(&children[..pos]);
+    out[pos] = child;
+    let tail = &children[rest..];
+    out[pos + 1..pos + 1 + tail.len()].copy_from_slice(tail);
+    (out, pos + 1 + tail.len())
+}
+
+/// `children` without the one at `pos`.
+fn without_child(children: &[Term], pos: usize) -> ([Term; 16], usize) {
+    let mut out = [Term::NIL; 16];
+    out[..pos].copy_from_slice(&children[..pos]);
+    let tail = &children[pos + 1..];
+    out[pos..pos + tail.len()].copy_from_slice(tail);
+    (out, children.len() - 1)
+}
+
+// ---- updates ---------------------------------------------------------------
+//
+// As in OTP, maps are immutable: an update copies the flat map (reusing its
+// key tuple when the keys stay the same) or the HAMT nodes on the path to the
+// key, and shares everything else. The results have exactly the layout OTP 25
+// gives the same contents, so iteration orders agree.
+
+/// One HAMT node on the way down to a key.
+struct PathStep<'a> {
+    bitmap: u32,
+    children: &'a [Term],
+    /// The key's slot bit in this node, and the position its child has (or
+    /// would have) among `children`.
+    bit: u32,
+    pos: usize,
+}
+
+impl PathStep<'_> {
+    fn occupied(&self) -> bool {
+        self.bitmap & self.bit != 0
+    }
+}
+
+/// Where a key's search in a HAMT ended.
+enum Found {
+    /// At a leaf holding the key: the leaf's key and value.
+    Key(Term, Term),
+    /// At a leaf holding another key.
+    OtherLeaf(Term, Term),
+    /// At an empty slot.
+    Empty,
+}
+
+/// Walks a HAMT from its head towards `key`; the steps taken (the last one
+/// is the node where the search ended) and how it ended.
+fn hamt_search<'a>(map: MapRef<'a>, key: &mut KeyHash) -> (Vec<PathStep<'a>>, Found) {
+    let Node::Hamt {
+        bitmap, children, ..
+    } = node_of(map)
+    else {
+        unreachable!("hamt_search is called on a HAMT")
+    };
+    let (mut bitmap, mut children) = (bitmap as u32, children);
+    let mut path = Vec::with_capacity(8);
+    for level in 0.. {
+        let bit = 1u32 << key.slot(level);
+        let pos = (bitmap & (bit - 1)).count_ones() as usize;
+        path.push(PathStep {
+            bitmap,
+            children,
+            bit,
+            pos,
         });
+        if bitmap & bit == 0 {
+            return (path, Found::Empty);
+        }
+        let child = children[pos];
+        if let Some((k, v)) = child.as_cons() {
+            let found = if exact_eq(k, key.key) {
+                Found::Key(k, v)
+            } else {
+                Found::OtherLeaf(child, k)
+            };
+            return (path, found);
+        }
+        match inner_node(child) {
+            Node::Hamt {
+                bitmap: b,
+                children: c,
+                ..
+            } => (bitmap, children) = (b as u32, c),
+            Node::Flat { .. } => unreachable!("a HAMT node's child is a HAMT node"),
+        }
     }
-    let mut payload = Vec::with_capacity(children.len() + 2);
-    if level == 0 {
-        payload.push(info_word(KIND_HEAD, bitmap));
-        payload.push(Term::small(leaves.len() as i64));
+    unreachable!("the level loop only ends by returning")
+}
+
+/// Puts `[Key | Value]` into a HAMT (OTP's `erts_hashmap_insert`): `None`
+/// if `update_only` and the key is absent; the same map if the key is
+/// already bound to this very value. A replaced leaf takes the new key.
+fn hamt_put(
+    heap: &mut impl TermAlloc,
+    map: MapRef<'_>,
+    key: Term,
+    value: Term,
+    update_only: bool,
+) -> Option<Term> {
+    let mut key_hash = KeyHash::new(key);
+    let (path, found) = hamt_search(map, &mut key_hash);
+    let (mut child, grew) = match found {
+        Found::Key(_, old) if old == value => return Some(map.term),
+        Found::Key(..) => (build::cons(heap, key, value), false),
+        _ if update_only => return None,
+        Found::Empty => (build::cons(heap, key, value), true),
+        Found::OtherLeaf(leaf, leaf_key) => {
+            let level = path.len() as u32;
+            (
+                split_leaf(heap, leaf, leaf_key, key_hash, value, level),
+                true,
+            )
+        }
+    };
+    let size = map.len() + grew as usize;
+    for (depth, step) in path.iter().enumerate().rev() {
+        let (children, n) = with_child(step.children, step.pos, child, step.occupied());
+        let size = (depth == 0).then_some(size);
+        child = write_hamt(heap, size, step.bitmap | step.bit, &children[..n]);
+    }
+    Some(child)
+}
+
+/// The subtree at `level` holding the existing leaf `leaf` (key
+/// `leaf_key`) and the new pair `key => value`, whose slots were equal one
+/// level up: single-child nodes down to the level where they part.
+fn split_leaf(
+    heap: &mut impl TermAlloc,
+    leaf: Term,
+    leaf_key: Term,
+    mut key: KeyHash,
+    value: Term,
+    level: u32,
+) -> Term {
+    let mut other = KeyHash::new(leaf_key);
+    let mut shared_slots = Vec::new();
+    let mut level = level;
+    let (slot, other_slot) = loop {
+        let (a, b) = (key.slot(level), other.slot(level));
+        if a != b {
+            break (a, b);
+        }
+        shared_slots.push(a);
+        level += 1;
+    };
+    let new_leaf = build::cons(heap, key.key, value);
+    let children = if slot < other_slot {
+        [new_leaf, leaf]
     } else {
-        payload.push(info_word(KIND_NODE, bitmap));
+        [leaf, new_leaf]
+    };
+    let bitmap = (1 << slot) | (1 << other_slot);
+    let mut node = write_hamt(heap, None, bitmap, &children);
+    for &slot in shared_slots.iter().rev() {
+        node = write_hamt(heap, None, 1 << slot, &[node]);
     }
-    payload.extend(children);
-    write_map_box(heap, &payload)
+    node
+}
+
+/// Takes the pair of `key` out of a HAMT (OTP's `hashmap_delete`): its
+/// value and the map left, flat again at 32 keys.
+fn hamt_take(heap: &mut impl TermAlloc, map: MapRef<'_>, key: Term) -> Option<(Term, Term)> {
+    let (path, found) = hamt_search(map, &mut KeyHash::new(key));
+    let Found::Key(found_key, value) = found else {
+        return None;
+    };
+    let size = map.len() - 1;
+    if size <= FLAT_MAP_MAX_KEYS {
+        let mut pairs: Vec<(Term, Term)> = hamt_pairs_forward(node_children(map))
+            .into_iter()
+            .filter(|p| p.0 != found_key)
+            .collect();
+        pairs.sort_by(|a, b| compare_exact(a.0, b.0));
+        return Some((value, flat_map(heap, &pairs)));
+    }
+    // What replaces the child on the path in its parent: nothing, a leaf
+    // moving up, or a node.
+    let mut replacement: Option<Term> = None;
+    for (depth, step) in path.iter().enumerate().rev() {
+        let n = step.children.len();
+        if depth == 0 {
+            let head = match replacement {
+                Some(child) => {
+                    let (children, n) = with_child(step.children, step.pos, child, true);
+                    write_hamt(heap, Some(size), step.bitmap, &children[..n])
+                }
+                None => {
+                    let (children, n) = without_child(step.children, step.pos);
+                    write_hamt(heap, Some(size), step.bitmap ^ step.bit, &children[..n])
+                }
+            };
+            return Some((value, head));
+        }
+        replacement = match replacement {
+            // A node left with one leaf dissolves; the leaf moves up.
+            None if n == 2 && step.children[1 - step.pos].is_list() => {
+                Some(step.children[1 - step.pos])
+            }
+            None if n == 1 => None,
+            None => {
+                let (children, n) = without_child(step.children, step.pos);
+                Some(write_hamt(
+                    heap,
+                    None,
+                    step.bitmap ^ step.bit,
+                    &children[..n],
+                ))
+            }
+            Some(child) if child.is_list() && n == 1 => Some(child),
+            Some(child) => {
+                let (children, n) = with_child(step.children, step.pos, child, true);
+                Some(write_hamt(heap, None, step.bitmap, &children[..n]))
+            }
+        };
+    }
+    unreachable!("the path starts at the head")
+}
+
+/// The children of a HAMT head or node.
+fn node_children(map: MapRef<'_>) -> &[Term] {
+    match node_of(map) {
+        Node::Hamt { children, .. } => children,
+        Node::Flat { .. } => unreachable!("a HAMT node"),
+    }
+}
+
+/// Index of `key` among a flat map's sorted keys, or where it would go.
+fn flat_search(keys: &[Term], key: Term) -> Result<usize, usize> {
+    keys.binary_search_by(|k| compare_exact(*k, key))
+}
+
+/// A flat map's values with the one at `index` replaced; the same map if
+/// it already holds this very value.
+fn flat_replace(heap: &mut impl TermAlloc, map: MapRef<'_>, index: usize, value: Term) -> Term {
+    let Node::Flat { values, .. } = node_of(map) else {
+        unreachable!("flat_replace is called on a flat map")
+    };
+    if values[index] == value {
+        return map.term;
+    }
+    let values = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| if i == index { value } else { v });
+    flat_with_keys(heap, flat_keys_tuple(map), values)
+}
+
+/// `maps:put/3` and `Map#{Key => Value}`: `map` with `key` (exact match)
+/// bound to `value`. A flat map of 32 keys grows into a HAMT. Replacing a
+/// key keeps the old key term in a flat map and takes the new one in a HAMT
+/// (as OTP; only `0.0` and `-0.0` tell them apart). The same map comes
+/// back when the key is already bound to this very value.
+pub fn put(heap: &mut impl TermAlloc, map: MapRef<'_>, key: Term, value: Term) -> Term {
+    let Node::Flat { keys, values } = node_of(map) else {
+        return hamt_put(heap, map, key, value, false).expect("a put always succeeds");
+    };
+    match flat_search(keys, key) {
+        Ok(index) => flat_replace(heap, map, index, value),
+        Err(index) => {
+            let mut pairs: Vec<(Term, Term)> =
+                keys.iter().copied().zip(values.iter().copied()).collect();
+            pairs.insert(index, (key, value));
+            from_sorted(heap, &pairs)
+        }
+    }
+}
+
+/// `maps:update/3` and `Map#{Key := Value}`: as [`put`] but only for a key
+/// the map has; `None` if it has not.
+pub fn update(heap: &mut impl TermAlloc, map: MapRef<'_>, key: Term, value: Term) -> Option<Term> {
+    match node_of(map) {
+        Node::Flat { keys, .. } => {
+            let index = flat_search(keys, key).ok()?;
+            Some(flat_replace(heap, map, index, value))
+        }
+        Node::Hamt { .. } => hamt_put(heap, map, key, value, true),
+    }
+}
+
+/// `maps:take/2`: the value under `key` and the map without it (a HAMT
+/// shrinking to 32 keys becomes flat); `None` if there is no such key.
+pub fn take(heap: &mut impl TermAlloc, map: MapRef<'_>, key: Term) -> Option<(Term, Term)> {
+    let Node::Flat { keys, values } = node_of(map) else {
+        return hamt_take(heap, map, key);
+    };
+    let index = flat_search(keys, key).ok()?;
+    let pairs: Vec<(Term, Term)> = keys
+        .iter()
+        .copied()
+        .zip(values.iter().copied())
+        .enumerate()
+        .filter_map(|(i, p)| (i != index).then_some(p))
+        .collect();
+    Some((values[index], flat_map(heap, &pairs)))
+}
+
+/// `maps:remove/2`: `map` without `key`; the same map if it has no such key.
+pub fn remove(heap: &mut impl TermAlloc, map: MapRef<'_>, key: Term) -> Term {
+    take(heap, map, key).map_or(map.term, |(_, rest)| rest)
+}
+
+/// `Map#{K1 => V1, ...}` (the `put_map_assoc` instruction): `map` with all
+/// `pairs` put, the later of equal keys winning. On a flat map the pairs
+/// are merged in one go, replaced keys keeping their old key term, and the
+/// result becomes a HAMT past 32 keys; on a HAMT they are put one by one in
+/// key order. The layout is the same either way.
+pub fn put_pairs(heap: &mut impl TermAlloc, map: MapRef<'_>, pairs: &[(Term, Term)]) -> Term {
+    let pairs = sort_unique(pairs);
+    let Node::Flat { keys, values } = node_of(map) else {
+        let mut result = map.term;
+        for &(key, value) in &pairs {
+            let current = MapRef::from_term(result).expect("a put gives a map");
+            result = put(heap, current, key, value);
+        }
+        return result;
+    };
+    let old = keys.iter().copied().zip(values.iter().copied());
+    let merged = merge_sorted(old, pairs.into_iter(), |old_key, _| old_key);
+    from_sorted(heap, &merged)
+}
+
+/// `Map#{K1 := V1, ...}` (the `put_map_exact` instruction): `map` with the
+/// keys of `pairs`, which must all be in it, bound to new values. `Err`
+/// holds the first missing key in key order (erl's `{badkey, K}`).
+pub fn update_pairs(
+    heap: &mut impl TermAlloc,
+    map: MapRef<'_>,
+    pairs: &[(Term, Term)],
+) -> Result<Term, Term> {
+    let pairs = sort_unique(pairs);
+    let Node::Flat { keys, values } = node_of(map) else {
+        let mut result = map.term;
+        for &(key, value) in &pairs {
+            let current = MapRef::from_term(result).expect("an update gives a map");
+            result = update(heap, current, key, value).ok_or(key)?;
+        }
+        return Ok(result);
+    };
+    let mut new_values = values.to_vec();
+    let mut changed = false;
+    for &(key, value) in &pairs {
+        let index = flat_search(keys, key).map_err(|_| key)?;
+        changed |= new_values[index] != value;
+        new_values[index] = value;
+    }
+    if !changed {
+        return Ok(map.term);
+    }
+    Ok(flat_with_keys(
+        heap,
+        flat_keys_tuple(map),
+        new_values.into_iter(),
+    ))
+}
+
+/// Merges two lists of pairs sorted and unique by key; of equal keys the
+/// pair from `right` wins its value, and `key_of(left_key, right_key)`
+/// says which key term stays.
+fn merge_sorted(
+    left: impl Iterator<Item = (Term, Term)>,
+    right: impl Iterator<Item = (Term, Term)>,
+    key_of: impl Fn(Term, Term) -> Term,
+) -> Vec<(Term, Term)> {
+    let mut out = Vec::new();
+    let mut left = left.peekable();
+    let mut right = right.peekable();
+    loop {
+        let order = match (left.peek(), right.peek()) {
+            (Some(l), Some(r)) => compare_exact(l.0, r.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => return out,
+        };
+        match order {
+            std::cmp::Ordering::Less => out.extend(left.next()),
+            std::cmp::Ordering::Greater => out.extend(right.next()),
+            std::cmp::Ordering::Equal => {
+                let ((lk, _), (rk, rv)) = (left.next().unwrap(), right.next().unwrap());
+                out.push((key_of(lk, rk), rv));
+            }
+        }
+    }
+}
+
+/// `maps:merge/2`: the pairs of both maps; where both have a key, `right`'s
+/// pair (key and value) wins. Subtrees only one side contributes to are
+/// shared, as OTP does.
+pub fn merge(heap: &mut impl TermAlloc, left: MapRef<'_>, right: MapRef<'_>) -> Term {
+    if left.term == right.term {
+        return left.term;
+    }
+    let as_hamt = |heap: &mut _, flat: MapRef<'_>| -> Option<Term> {
+        let pairs = flat.iterator_order();
+        (!pairs.is_empty()).then(|| hamt_of_unique(heap, &pairs))
+    };
+    let (left_tree, right_tree) = match (node_of(left), node_of(right)) {
+        (Node::Flat { .. }, Node::Flat { .. }) => {
+            if left.is_empty() {
+                return right.term;
+            }
+            if right.is_empty() {
+                return left.term;
+            }
+            let pairs = merge_sorted(
+                left.iterator_order().into_iter(),
+                right.iterator_order().into_iter(),
+                |_, right_key| right_key,
+            );
+            return from_sorted(heap, &pairs);
+        }
+        (Node::Flat { .. }, Node::Hamt { .. }) => match as_hamt(heap, left) {
+            Some(tree) => (tree, right.term),
+            None => return right.term,
+        },
+        (Node::Hamt { .. }, Node::Flat { .. }) => match as_hamt(heap, right) {
+            Some(tree) => (left.term, tree),
+            None => return left.term,
+        },
+        (Node::Hamt { .. }, Node::Hamt { .. }) => (left.term, right.term),
+    };
+    let total = map_len(left_tree) + map_len(right_tree);
+    let mut merger = HamtMerge { duplicates: 0 };
+    let (children, bitmap, mix) = merger.merge_children(heap, left_tree, right_tree, 0);
+    match mix {
+        MIX_NONE | MIX_LEFT => left_tree,
+        MIX_RIGHT => right_tree,
+        _ => write_hamt(
+            heap,
+            Some(total - merger.duplicates),
+            bitmap,
+            &children[..bitmap.count_ones() as usize],
+        ),
+    }
+}
+
+/// The number of keys of a map term.
+fn map_len(map: Term) -> usize {
+    MapRef::from_term(map).map_or(0, |m| m.len())
+}
+
+/// What a merged subtree took from its two sides (OTP's `mix` bits):
+/// only shared parts, something of the left only, of the right only, or
+/// of both (then it is a new node).
+const MIX_NONE: u8 = 0;
+const MIX_LEFT: u8 = 1;
+const MIX_RIGHT: u8 = 2;
+
+/// The state of a HAMT merge: how many keys both sides have.
+struct HamtMerge {
+    duplicates: usize,
+}
+
+impl HamtMerge {
+    /// Merges two HAMT children (leaves or nodes) at `level`.
+    fn merge(
+        &mut self,
+        heap: &mut impl TermAlloc,
+        left: Term,
+        right: Term,
+        level: u32,
+    ) -> (Term, u8) {
+        if left == right {
+            self.duplicates += subtree_len(left);
+            return (left, MIX_NONE);
+        }
+        if let (Some((lk, _)), Some((rk, _))) = (left.as_cons(), right.as_cons()) {
+            if exact_eq(lk, rk) {
+                self.duplicates += 1;
+                return (right, MIX_RIGHT);
+            }
+        }
+        let (children, bitmap, mix) = self.merge_children(heap, left, right, level);
+        match mix {
+            MIX_NONE | MIX_LEFT => (left, mix),
+            MIX_RIGHT => (right, mix),
+            _ => {
+                let n = bitmap.count_ones() as usize;
+                (write_hamt(heap, None, bitmap, &children[..n]), mix)
+            }
+        }
+    }
+
+    /// The merged children of two subtrees seen as nodes at `level` (a leaf
+    /// as a node of one child), their bitmap and mix.
+    fn merge_children(
+        &mut self,
+        heap: &mut impl TermAlloc,
+        left: Term,
+        right: Term,
+        level: u32,
+    ) -> ([Term; 16], u32, u8) {
+        let (left_bitmap, left_children) = as_node(&left, level);
+        let (right_bitmap, right_children) = as_node(&right, level);
+        let bitmap = left_bitmap | right_bitmap;
+        let mut out = [Term::NIL; 16];
+        let (mut n, mut l, mut r) = (0, 0, 0);
+        let mut mix = MIX_NONE;
+        for slot in 0..16 {
+            let bit = 1u32 << slot;
+            out[n] = match (left_bitmap & bit != 0, right_bitmap & bit != 0) {
+                (false, false) => continue,
+                (true, false) => {
+                    mix |= MIX_LEFT;
+                    l += 1;
+                    left_children[l - 1]
+                }
+                (false, true) => {
+                    mix |= MIX_RIGHT;
+                    r += 1;
+                    right_children[r - 1]
+                }
+                (true, true) => {
+                    let (child, child_mix) =
+                        self.merge(heap, left_children[l], right_children[r], level + 1);
+                    mix |= child_mix;
+                    l += 1;
+                    r += 1;
+                    child
+                }
+            };
+            n += 1;
+        }
+        (out, bitmap, mix)
+    }
+}
+
+/// A HAMT child seen as a node at `level`: a node's bitmap and children, or
+/// a leaf alone in its slot.
+fn as_node(child: &Term, level: u32) -> (u32, &[Term]) {
+    match child.as_cons() {
+        Some((key, _)) => {
+            let slot = slot_at(map_key_hash(key, level / LEVELS_PER_HASH), level);
+            (1 << slot, std::slice::from_ref(child))
+        }
+        None => match inner_node(*child) {
+            Node::Hamt {
+                bitmap, children, ..
+            } => (bitmap as u32, children),
+            Node::Flat { .. } => unreachable!("a HAMT node's child is a HAMT node"),
+        },
+    }
+}
+
+/// The number of leaves under a HAMT child.
+fn subtree_len(child: Term) -> usize {
+    if child.is_list() {
+        1
+    } else {
+        hamt_pairs_forward(std::slice::from_ref(&child)).len()
+    }
 }
 
 /// A HAMT's pairs depth first, slots ascending: `maps:iterator/1` order,
@@ -241,6 +895,22 @@ fn hamt_pairs_forward(children: &[Term]) -> Vec<(Term, Term)> {
     out
 }
 
+/// Pairs of a HAMT from [`MapRef::hamt_pairs_from`] and the path to the
+/// pair after them (`None` at the end of the map).
+#[derive(Debug, PartialEq, Eq)]
+pub struct HamtChunk {
+    pub pairs: Vec<(Term, Term)>,
+    pub next: Option<Vec<u64>>,
+}
+
+/// The children of a HAMT node that is a child in its parent.
+fn node_children_of<'a>(child: Term) -> &'a [Term] {
+    match inner_node(child) {
+        Node::Hamt { children, .. } => children,
+        Node::Flat { .. } => unreachable!("a HAMT node's child is a HAMT node"),
+    }
+}
+
 /// Orders two distinct keys by their paths in a HAMT: slot by slot from the
 /// root (OTP's `hashmap_key_hash_cmp`).
 pub(crate) fn hash_path_cmp(a: Term, b: Term) -> std::cmp::Ordering {
@@ -258,6 +928,19 @@ pub(crate) fn hash_path_cmp(a: Term, b: Term) -> std::cmp::Ordering {
 }
 
 impl<'a> MapRef<'a> {
+    /// The map `term` is, if it is one.
+    pub fn from_term(term: Term) -> Option<MapRef<'a>> {
+        match term.view() {
+            View::Map(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The map as a term.
+    pub fn term(&self) -> Term {
+        self.term
+    }
+
     /// Number of keys.
     pub fn len(&self) -> usize {
         match node_of(*self) {
@@ -334,6 +1017,79 @@ impl<'a> MapRef<'a> {
             pairs.reverse();
         }
         pairs
+    }
+
+    /// Up to `max` (at least one) pairs of a HAMT in iterator order, from
+    /// the leaf `path` leads to, and the path of the pair after them if
+    /// there is one; `None` if the map is flat or `path` leads nowhere.
+    ///
+    /// This is the walk of `erts_internal:map_next/3`. A path holds, from
+    /// the head down, the position of the child to visit among its node's
+    /// children, 4 bits a level with the head's in the lowest bits, as the
+    /// 64-bit digits of an integer (least significant first). Past its last
+    /// level a path continues through first children down to a leaf.
+    pub fn hamt_pairs_from(&self, path: &[u64], max: usize) -> Option<HamtChunk> {
+        let Node::Hamt { children, .. } = node_of(*self) else {
+            return None;
+        };
+        // The children of each node on the way down, with the position on
+        // the path in each.
+        let mut stack: Vec<(&[Term], usize)> = Vec::new();
+        let mut pairs = Vec::new();
+        let mut digits = path.iter().copied();
+        let mut digit = digits.next().unwrap_or(0);
+        let mut children = children;
+        for level in 1.. {
+            let pos = (digit & 0xF) as usize;
+            let &child = children.get(pos)?;
+            stack.push((children, pos));
+            if let Some(pair) = child.as_cons() {
+                pairs.push(pair);
+                break;
+            }
+            children = node_children_of(child);
+            digit >>= SLOT_BITS;
+            if level % 16 == 0 {
+                digit = digits.next().unwrap_or(0);
+            }
+        }
+        let max = max.max(1);
+        loop {
+            // Step to the next position: the next sibling, or the next
+            // sibling of the nearest ancestor that has one.
+            loop {
+                let (children, pos) = stack.last_mut()?;
+                *pos += 1;
+                if *pos < children.len() {
+                    break;
+                }
+                stack.pop();
+                if stack.is_empty() {
+                    return Some(HamtChunk { pairs, next: None });
+                }
+            }
+            if pairs.len() == max {
+                let mut next = vec![0u64; stack.len().div_ceil(16)];
+                for (level, &(_, pos)) in stack.iter().enumerate() {
+                    next[level / 16] |= (pos as u64) << (SLOT_BITS as usize * (level % 16));
+                }
+                return Some(HamtChunk {
+                    pairs,
+                    next: Some(next),
+                });
+            }
+            // Down through first children to a leaf.
+            loop {
+                let &(children, pos) = stack.last()?;
+                match children[pos].as_cons() {
+                    Some(pair) => {
+                        pairs.push(pair);
+                        break;
+                    }
+                    None => stack.push((node_children_of(children[pos]), 0)),
+                }
+            }
+        }
     }
 
     /// Key/value pairs in the order `term_to_binary/1` writes them (without
@@ -981,5 +1737,356 @@ mod tests {
             .map(|p| p.0.small_value())
             .collect();
         assert_eq!(keys, (0..32).collect::<Vec<_>>());
+    }
+}
+
+#[cfg(test)]
+mod update_tests {
+    //! Updates against the canonical layout: whatever sequence of updates
+    //! produced a map, it must be word for word the map `from_pairs` builds
+    //! from its final contents (the HAMT is canonical, and a flat map is its
+    //! sorted pairs), so every order and comparison agrees with erl's.
+
+    use super::*;
+    use crate::heap::LiteralArea;
+    use crate::term::build;
+
+    fn map_ref<'a>(map: Term) -> MapRef<'a> {
+        MapRef::from_term(map).expect("a map")
+    }
+
+    /// Are two maps laid out alike, node for node, with the same key and
+    /// value words (the same terms, not just equal ones)?
+    fn same_layout(a: Term, b: Term) -> bool {
+        let (ma, mb) = (map_ref(a), map_ref(b));
+        if ma.words.len() != mb.words.len() {
+            return false;
+        }
+        match (node_of(ma), node_of(mb)) {
+            (
+                Node::Flat {
+                    keys: ka,
+                    values: va,
+                },
+                Node::Flat {
+                    keys: kb,
+                    values: vb,
+                },
+            ) => ka == kb && va == vb,
+            (
+                Node::Hamt {
+                    size: sa,
+                    bitmap: ba,
+                    children: ca,
+                },
+                Node::Hamt {
+                    size: sb,
+                    bitmap: bb,
+                    children: cb,
+                },
+            ) => {
+                sa == sb
+                    && ba == bb
+                    && ca
+                        .iter()
+                        .zip(cb)
+                        .all(|(&x, &y)| match (x.as_cons(), y.as_cons()) {
+                            (Some(px), Some(py)) => px == py,
+                            (None, None) => same_layout(x, y),
+                            _ => false,
+                        })
+            }
+            _ => false,
+        }
+    }
+
+    /// A small deterministic generator (xorshift64*).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
+        }
+    }
+
+    /// Keys of many kinds, each one term (so identity tells them apart):
+    /// integers, floats, tuples, binaries, and two pairs of integers whose
+    /// hashes collide on all 32 bits, so they part only below level 8.
+    fn key_universe(area: &mut LiteralArea) -> Vec<Term> {
+        let mut keys: Vec<Term> = (0..50).map(Term::small).collect();
+        keys.extend([40660, 59671, 22575, 119693].map(Term::small));
+        for i in 0..10 {
+            keys.push(build::float(area, i as f64 + 0.5));
+            keys.push(build::tuple(area, &[Term::small(i), Term::NIL]));
+            keys.push(build::binary(area, format!("key{i}").as_bytes()));
+        }
+        keys
+    }
+
+    /// The model's pairs, in any order.
+    fn model_pairs(keys: &[Term], model: &[Option<Term>]) -> Vec<(Term, Term)> {
+        keys.iter()
+            .zip(model)
+            .filter_map(|(&k, v)| v.map(|v| (k, v)))
+            .collect()
+    }
+
+    #[test]
+    fn random_puts_and_removes_give_the_canonical_layout() {
+        let mut area = LiteralArea::new();
+        let keys = key_universe(&mut area);
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut model: Vec<Option<Term>> = vec![None; keys.len()];
+        let mut map = from_pairs(&mut area, &[]).0;
+        let (mut crossings, mut was_hamt) = (0, false);
+        for step in 0..6000 {
+            let i = rng.below(keys.len());
+            let key = keys[i];
+            let value = Term::small(rng.below(3) as i64);
+            let len = model.iter().flatten().count();
+            // Drift the size around the 32/33 boundary.
+            let grow = if len < 28 {
+                4
+            } else if len > 38 {
+                1
+            } else {
+                2
+            };
+            let m = map_ref(map);
+            match rng.below(grow + 3) {
+                0 => {
+                    map = remove(&mut area, m, key);
+                    model[i] = None;
+                }
+                1 => {
+                    let (taken, rest) = match take(&mut area, m, key) {
+                        Some((v, rest)) => (Some(v), rest),
+                        None => (None, map),
+                    };
+                    assert_eq!(taken, model[i]);
+                    map = rest;
+                    model[i] = None;
+                }
+                2 => match update(&mut area, m, key, value) {
+                    Some(updated) => {
+                        assert!(model[i].is_some());
+                        map = updated;
+                        model[i] = Some(value);
+                    }
+                    None => assert!(model[i].is_none()),
+                },
+                _ => {
+                    let before = map;
+                    map = put(&mut area, m, key, value);
+                    if model[i] == Some(value) {
+                        assert_eq!(map, before, "putting the same value keeps the map");
+                    }
+                    model[i] = Some(value);
+                }
+            }
+            let expected = from_pairs(&mut area, &model_pairs(&keys, &model)).0;
+            assert!(same_layout(map, expected), "step {step}");
+            let is_hamt = map_ref(map).is_hamt();
+            crossings += (is_hamt != was_hamt) as usize;
+            was_hamt = is_hamt;
+        }
+        assert!(crossings > 50, "only {crossings} crossings of 32/33 keys");
+    }
+
+    #[test]
+    fn put_pairs_update_pairs_and_merge_give_the_canonical_layout() {
+        let mut area = LiteralArea::new();
+        let keys = key_universe(&mut area);
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        for round in 0..400 {
+            // Two random maps, of 0 to 60 keys each.
+            let mut models = [vec![None; keys.len()], vec![None; keys.len()]];
+            for model in models.iter_mut() {
+                let density = rng.below(100);
+                for slot in model.iter_mut() {
+                    if rng.below(100) < density {
+                        *slot = Some(Term::small(rng.below(4) as i64));
+                    }
+                }
+            }
+            let [left_model, right_model] = &models;
+            let left = from_pairs(&mut area, &model_pairs(&keys, left_model)).0;
+            let right_pairs = model_pairs(&keys, right_model);
+            let right = from_pairs(&mut area, &right_pairs).0;
+
+            let mut merged_model = left_model.clone();
+            for (m, r) in merged_model.iter_mut().zip(right_model) {
+                if r.is_some() {
+                    *m = *r;
+                }
+            }
+            let expected = from_pairs(&mut area, &model_pairs(&keys, &merged_model)).0;
+            let merged = merge(&mut area, map_ref(left), map_ref(right));
+            assert!(same_layout(merged, expected), "merge, round {round}");
+            // put_pairs with the pairs out of order and a duplicate key.
+            let mut shuffled = right_pairs.clone();
+            shuffled.reverse();
+            if let Some(&(k, _)) = shuffled.first() {
+                shuffled.insert(0, (k, Term::small(99)));
+            }
+            let put_all = put_pairs(&mut area, map_ref(left), &shuffled);
+            assert!(same_layout(put_all, expected), "put_pairs, round {round}");
+
+            // update_pairs: fine when all keys are in the map, else the
+            // smallest missing key.
+            let updated = update_pairs(&mut area, map_ref(left), &right_pairs);
+            let mut missing: Vec<Term> = right_pairs
+                .iter()
+                .filter(|(k, _)| map_ref(left).get(*k).is_none())
+                .map(|p| p.0)
+                .collect();
+            missing.sort_by(|a, b| compare_exact(*a, *b));
+            match missing.first() {
+                Some(&first) => assert_eq!(updated, Err(first)),
+                None => assert!(same_layout(updated.unwrap(), expected)),
+            }
+        }
+    }
+
+    /// Merging shares what only one side has, as OTP does: subtrees the
+    /// left map alone has, or the whole right map when the left adds
+    /// nothing. (A key in both takes the right leaf, even with an equal
+    /// value.)
+    #[test]
+    fn merge_shares_unchanged_subtrees() {
+        let mut area = LiteralArea::new();
+        let pairs: Vec<(Term, Term)> = (0..100).map(|i| (Term::small(i), Term::NIL)).collect();
+        let big = from_pairs(&mut area, &pairs).0;
+        let small = from_pairs(&mut area, &pairs[10..20]).0;
+        let empty = from_pairs(&mut area, &[]).0;
+        let merged = merge(&mut area, map_ref(big), map_ref(small));
+        assert!(merged != big && same_layout(merged, big));
+        let one = from_pairs(&mut area, &[(Term::small(5), Term::small(1))]).0;
+        let merged = merge(&mut area, map_ref(big), map_ref(one));
+        let shared = node_children(map_ref(merged))
+            .iter()
+            .zip(node_children(map_ref(big)))
+            .filter(|(a, b)| a == b)
+            .count();
+        assert_eq!(shared, node_children(map_ref(big)).len() - 1);
+        assert_eq!(merge(&mut area, map_ref(small), map_ref(big)), big);
+        assert_eq!(merge(&mut area, map_ref(big), map_ref(empty)), big);
+        assert_eq!(merge(&mut area, map_ref(empty), map_ref(small)), small);
+        assert_eq!(merge(&mut area, map_ref(big), map_ref(big)), big);
+    }
+
+    /// erl: maps:put(-0.0, b, #{0.0 => a}) is #{0.0 => b}, but in a HAMT
+    /// the new key replaces the old: [K || K <- maps:keys(maps:put(-0.0, b,
+    /// maps:from_list([{0.0, a} | [{I, I} || I <- lists:seq(1, 40)]]))),
+    /// is_float(K)] is [-0.0]. maps:merge(#{0.0 => a}, #{-0.0 => b}) is
+    /// #{-0.0 => b}.
+    #[test]
+    fn replaced_keys_follow_otp() {
+        let mut area = LiteralArea::new();
+        let (zero, minus_zero) = (build::float(&mut area, 0.0), build::float(&mut area, -0.0));
+        let (a, b) = (Term::small(1), Term::small(2));
+        let flat = from_pairs(&mut area, &[(zero, a)]).0;
+        let put_flat = put(&mut area, map_ref(flat), minus_zero, b);
+        assert_eq!(map_ref(put_flat).iterator_order(), vec![(zero, b)]);
+        let updated = update(&mut area, map_ref(flat), minus_zero, b).unwrap();
+        assert_eq!(map_ref(updated).iterator_order(), vec![(zero, b)]);
+        let other = from_pairs(&mut area, &[(minus_zero, b)]).0;
+        let merged = merge(&mut area, map_ref(flat), map_ref(other));
+        assert_eq!(map_ref(merged).iterator_order(), vec![(minus_zero, b)]);
+
+        let mut pairs: Vec<(Term, Term)> = (1..=40).map(|i| (Term::small(i), a)).collect();
+        pairs.push((zero, a));
+        let hamt = from_pairs(&mut area, &pairs).0;
+        let put_hamt = put(&mut area, map_ref(hamt), minus_zero, b);
+        let floats: Vec<Term> = map_ref(put_hamt)
+            .to_list_order()
+            .into_iter()
+            .filter(|p| p.0.is_float())
+            .map(|p| p.0)
+            .collect();
+        assert_eq!(floats, vec![minus_zero]);
+    }
+
+    /// erl: for M = maps:from_list([{I, I} || I <- lists:seq(1, N)]),
+    /// erts_internal:map_next(0, M, iterator) gave 32 pairs (12 in one run
+    /// with few reductions left) and then [Path | M]: for N = 1000 the
+    /// first keys FIRST1000 and Path 128; for N = 40, Path 11 after 32
+    /// pairs and Path 20 after 12; for N = 33, Path 30.
+    #[test]
+    fn hamt_walk_steps_and_paths_are_erls() {
+        const FIRST1000: [i64; 32] = [
+            747, 16, 882, 786, 697, 908, 733, 226, 824, 164, 601, 873, 447, 294, 267, 935, 630,
+            107, 784, 315, 525, 258, 115, 501, 445, 227, 843, 736, 799, 172, 136, 79,
+        ];
+        let mut area = LiteralArea::new();
+        let mut seq = |n: i64| {
+            let pairs: Vec<(Term, Term)> =
+                (1..=n).map(|i| (Term::small(i), Term::small(i))).collect();
+            from_pairs(&mut area, &pairs).0
+        };
+        let (m1000, m40, m33) = (seq(1000), seq(40), seq(33));
+        let chunk = map_ref(m1000).hamt_pairs_from(&[0], 32).unwrap();
+        let keys: Vec<i64> = chunk.pairs.iter().map(|p| p.0.small_value()).collect();
+        assert_eq!(keys, FIRST1000);
+        assert_eq!(chunk.next, Some(vec![128]));
+        let next = |m: Term, max| map_ref(m).hamt_pairs_from(&[0], max).unwrap().next;
+        assert_eq!(next(m40, 32), Some(vec![11]));
+        assert_eq!(next(m40, 12), Some(vec![20]));
+        assert_eq!(next(m33, 32), Some(vec![30]));
+        assert_eq!(next(m33, 33), None);
+        // A position beyond a node's children leads nowhere.
+        assert_eq!(map_ref(m40).hamt_pairs_from(&[15], 5), None);
+        assert_eq!(
+            map_ref(from_pairs(&mut area, &[]).0).hamt_pairs_from(&[0], 5),
+            None
+        );
+    }
+
+    /// Walking a HAMT in steps of any size visits every pair once, in
+    /// iterator order, also through the deep nodes of colliding hashes.
+    #[test]
+    fn hamt_walk_in_steps_visits_all_pairs_in_order() {
+        let mut area = LiteralArea::new();
+        let mut keys = key_universe(&mut area);
+        keys.extend((1000..3000).map(Term::small));
+        let pairs: Vec<(Term, Term)> = keys.iter().map(|&k| (k, Term::NIL)).collect();
+        let map = map_ref(from_pairs(&mut area, &pairs).0);
+        let all = map.iterator_order();
+        for max in [1, 2, 7, 32, 1000, 5000] {
+            let mut walked = Vec::new();
+            let mut path = vec![0];
+            loop {
+                let chunk = map.hamt_pairs_from(&path, max).unwrap();
+                assert!(chunk.pairs.len() == max || chunk.next.is_none());
+                walked.extend(chunk.pairs);
+                match chunk.next {
+                    Some(next) => path = next,
+                    None => break,
+                }
+            }
+            assert_eq!(walked, all, "steps of {max}");
+        }
+    }
+
+    /// 100,000 puts into one map, each copying only its path: well under a
+    /// second in a release build.
+    #[test]
+    fn many_puts_are_fast() {
+        let mut area = LiteralArea::new();
+        let start = std::time::Instant::now();
+        let mut map = from_pairs(&mut area, &[]).0;
+        for i in 0..100_000 {
+            map = put(&mut area, map_ref(map), Term::small(i), Term::small(i));
+        }
+        let elapsed = start.elapsed();
+        let m = map_ref(map);
+        assert_eq!(m.len(), 100_000);
+        assert_eq!(m.get(Term::small(77_777)), Some(Term::small(77_777)));
+        if !cfg!(debug_assertions) {
+            assert!(elapsed.as_millis() < 500, "100,000 puts took {elapsed:?}");
+        }
     }
 }
