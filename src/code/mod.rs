@@ -50,6 +50,17 @@ pub struct FunEntry {
     pub old_uniq: u32,
     /// Arity of the fun as called (free variables not counted).
     pub arity: u32,
+    /// Where the lambda's code starts (a packed [`CodeRef`]; its function
+    /// takes the arguments, then the free variables), or 0 while its module
+    /// is not loaded.
+    pub address: AtomicU64,
+}
+
+impl FunEntry {
+    /// The entry of the lambda's current code, if loaded.
+    pub fn code(&self) -> Option<CodeRef> {
+        CodeRef::from_word(self.address.load(Ordering::Acquire))
+    }
 }
 
 type FunKey = (Atom, u32, [u8; 16], u32, u32, u32);
@@ -99,6 +110,7 @@ pub fn fun_entry(
             old_index,
             old_uniq,
             arity,
+            address: AtomicU64::new(0),
         }))
     })
 }

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 use parking_lot::{Mutex, RwLock};
 
+use super::FunEntry;
 use crate::heap::LiteralArea;
 use crate::loader::Location;
 use crate::term::{Atom, Term};
@@ -78,6 +79,9 @@ pub struct Module {
     pub files: Box<[String]>,
     /// Exported `(function, arity, entry)`.
     pub exports: Box<[(Atom, u32, Label)]>,
+    /// The module's lambdas (`make_fun3` operands index this) and the entry
+    /// of each one's code.
+    pub lambdas: Box<[(&'static FunEntry, Label)]>,
     pub md5: [u8; 16],
     pub attributes: Term,
     pub compile_info: Term,
@@ -162,6 +166,10 @@ pub fn install(
         let export = super::export_entry(module.name, function, arity);
         let code = CodeRef { slot, ip: entry };
         export.address.store(code.to_word(), Ordering::Release);
+    }
+    for &(fun, entry) in module.lambdas.iter() {
+        let code = CodeRef { slot, ip: entry };
+        fun.address.store(code.to_word(), Ordering::Release);
     }
     table.current.write().insert(module.name, module);
     Ok(module)

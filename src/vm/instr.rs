@@ -167,6 +167,18 @@ pub enum BadEnd {
     Badrecord,
 }
 
+/// How leaving a `try` or `catch` presents the exception it caught.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CatchExit {
+    /// `try_end`: the body finished; nothing was caught.
+    TryEnd,
+    /// `try_case`: an exception was caught: `x0, x1, x2` become its class,
+    /// reason and raw stack trace.
+    TryCase,
+    /// `catch_end`: `x0` becomes the value of `catch Expr`.
+    CatchEnd,
+}
+
 /// One instruction.
 #[derive(Clone, Copy, Debug)]
 pub enum Instr {
@@ -346,6 +358,75 @@ pub enum Instr {
     NativeBody {
         native: NativeFn,
         export: &'static Export,
+    },
+    /// `try`/`catch`: puts a catch tag for `handler` in Y register `y`.
+    Catch {
+        y: u32,
+        handler: Label,
+    },
+    /// `try_end`/`catch_end`/`try_case`: removes the catch tag; `kind` says
+    /// how an exception (if one was caught) is presented.
+    CatchExit {
+        y: u32,
+        kind: CatchExit,
+    },
+    /// `raise Trace Reason`: raises `Reason` again with the class and stack
+    /// trace held in a raw stack trace.
+    Raise {
+        trace: Src,
+        reason: Src,
+    },
+    /// `raw_raise`: raises `x1` of class `x0` with the raw stack trace `x2`.
+    RawRaise,
+    /// `build_stacktrace`: turns the raw stack trace in `x0` into a list.
+    BuildStacktrace,
+    /// `make_fun3`: a closure of `lambdas[lambda]` over the free variables
+    /// at `operands[start..start + count]`.
+    MakeFun {
+        lambda: u32,
+        start: u32,
+        count: u32,
+        dst: Dst,
+    },
+    /// Calls the fun `fun` with `x0..arity` (`call_fun`, `call_fun2`).
+    CallFun {
+        fun: Src,
+        arity: u32,
+    },
+    /// `apply`: calls `x[arity]:x[arity + 1](x0..arity)`; `last` drops a
+    /// frame of `slots` first.
+    Apply {
+        arity: u32,
+        last: bool,
+        slots: u32,
+    },
+    /// `put_map_assoc` (`exact: false`) and `put_map_exact`: the map in
+    /// `src` with the key/value pairs at `operands[start..start + 2*count]`.
+    PutMap {
+        exact: bool,
+        fail: Label,
+        src: Src,
+        dst: Dst,
+        start: u32,
+        count: u32,
+    },
+    /// `get_map_elements`: for each pair `(key, dst)` at
+    /// `operands[start..start + 2*count]`, reads the key's value into the
+    /// register (a destination stored as a source); jumps to `fail` if any
+    /// key is missing.
+    GetMapElements {
+        fail: Label,
+        src: Src,
+        start: u32,
+        count: u32,
+    },
+    /// `has_map_fields`: jumps to `fail` unless every key at
+    /// `operands[start..start + count]` is in the map.
+    HasMapFields {
+        fail: Label,
+        src: Src,
+        start: u32,
+        count: u32,
     },
     /// An instruction the interpreter does not run yet; executing it raises
     /// an `undef`-like internal error naming it.

@@ -14,7 +14,9 @@ use crate::bif::{Class, NativeFn, Raised};
 use crate::code::module::{self, module_in_slot, CodeRef, LoadFailure, Module};
 use crate::code::Export;
 use crate::term::{atoms, build, order, Atom, Term, View};
-use crate::vm::instr::{BadEnd, Compare, Dst, Instr, Src, SrcKind, TypeTest, NO_LABEL};
+use crate::vm::instr::{
+    BadEnd, CatchExit, Compare, Dst, Instr, Src, SrcKind, TypeTest, NO_LABEL,
+};
 use crate::vm::process::Process;
 
 /// Frames kept in a stack trace (erl's default `backtrace_depth`).
@@ -490,6 +492,209 @@ impl Interp<'_> {
                         Origin::Call(m, function, args),
                     )
                 }
+                Instr::Catch { y, handler } => {
+                    let tag = (module.slot as u64) << 32 | handler as u64;
+                    self.p.heap.set_y(y as usize + 1, Term::catch(tag));
+                    continue;
+                }
+                Instr::CatchExit { y, kind } => {
+                    self.p.heap.set_y(y as usize + 1, Term::NIL);
+                    match kind {
+                        CatchExit::TryEnd => {}
+                        CatchExit::TryCase => {
+                            self.p.x[0] = self.p.x[1];
+                            self.p.x[1] = self.p.x[2];
+                            self.p.x[2] = self.p.x[3];
+                        }
+                        CatchExit::CatchEnd if self.p.x[0].is_none() => {
+                            self.p.x[0] = self.catch_value();
+                        }
+                        CatchExit::CatchEnd => {}
+                    }
+                    continue;
+                }
+                Instr::Raise { trace, reason } => {
+                    let (trace, reason) = (self.read(module, trace), self.read(module, reason));
+                    match reraise(trace, reason) {
+                        Some(exception) => {
+                            pc = self.unwind(exception)?;
+                            continue;
+                        }
+                        None => (Raised::badarg(), Origin::Code),
+                    }
+                }
+                Instr::RawRaise => {
+                    let (class, reason, trace) = (self.p.x[0], self.p.x[1], self.p.x[2]);
+                    match reraise(trace, reason).filter(|e| Term::atom(class_atom(e.class)) == class) {
+                        Some(exception) => {
+                            pc = self.unwind(exception)?;
+                            continue;
+                        }
+                        None => (Raised::badarg(), Origin::Code),
+                    }
+                }
+                Instr::BuildStacktrace => {
+                    let raw = self.p.x[0];
+                    self.p.x[0] = raw
+                        .as_tuple()
+                        .filter(|e| e.len() == 2)
+                        .map_or(Term::NIL, |e| e[1]);
+                    continue;
+                }
+                Instr::MakeFun {
+                    lambda,
+                    start,
+                    count,
+                    dst,
+                } => {
+                    let (entry, _) = module.lambdas[lambda as usize];
+                    let mut free = std::mem::take(&mut self.scratch);
+                    free.clear();
+                    let sources = &module.operands[start as usize..(start + count) as usize];
+                    free.extend(sources.iter().map(|&s| self.read(module, s)));
+                    let creator = self.p.self_term();
+                    let fun = build::closure(&mut self.p.heap, entry, creator, &free);
+                    self.scratch = free;
+                    self.write(dst, fun);
+                    continue;
+                }
+                Instr::CallFun { fun, arity } => {
+                    let fun = self.read(module, fun);
+                    let return_to = pc.code_ref().to_word();
+                    match self.enter_fun(fun, arity as usize) {
+                        Ok(Entered::Code(next)) => {
+                            self.cp = return_to;
+                            pc = next;
+                            continue;
+                        }
+                        Ok(Entered::Returned(result)) => {
+                            self.p.x[0] = result;
+                            continue;
+                        }
+                        Err((origin, raised)) => {
+                            // erl shows the caller twice for a bad fun call:
+                            // the call has already saved its return address.
+                            if matches!(origin, Origin::Code) {
+                                self.cp = return_to;
+                            }
+                            (raised, origin)
+                        }
+                    }
+                }
+                Instr::Apply { arity, last, slots } => {
+                    let (m, f) = (self.p.x[arity as usize], self.p.x[arity as usize + 1]);
+                    let (Some(m), Some(f)) = (m.as_atom(), f.as_atom()) else {
+                        let exception = self.exception(Raised::badarg(), Origin::Code, Some(pc));
+                        pc = self.unwind(exception)?;
+                        continue;
+                    };
+                    let export = crate::code::export_entry(m, f, arity);
+                    if last {
+                        self.deallocate(slots);
+                    }
+                    let return_to = pc.code_ref().to_word();
+                    match self.enter_export(export) {
+                        Ok(Entered::Code(next)) => {
+                            if !last {
+                                self.cp = return_to;
+                            }
+                            pc = next;
+                            continue;
+                        }
+                        Ok(Entered::Returned(result)) => {
+                            self.p.x[0] = result;
+                            if !last {
+                                continue;
+                            }
+                            match self.return_to() {
+                                Some(next) => {
+                                    pc = next;
+                                    continue;
+                                }
+                                None => return Ok(self.p.x[0]),
+                            }
+                        }
+                        Err((origin, raised)) => (raised, origin),
+                    }
+                }
+                Instr::PutMap {
+                    exact,
+                    fail,
+                    src,
+                    dst,
+                    start,
+                    count,
+                } => {
+                    let map = self.read(module, src);
+                    let Some(map_ref) = crate::term::MapRef::from_term(map) else {
+                        if fail != NO_LABEL {
+                            pc.ip = fail as usize;
+                            continue;
+                        }
+                        let reason = self.tagged(atoms::BADMAP, map);
+                        let exception = self.exception(Raised::error(reason), Origin::Code, Some(pc));
+                        pc = self.unwind(exception)?;
+                        continue;
+                    };
+                    let operands = &module.operands[start as usize..(start + 2 * count) as usize];
+                    let pairs: Vec<(Term, Term)> = operands
+                        .chunks(2)
+                        .map(|kv| (self.read(module, kv[0]), self.read(module, kv[1])))
+                        .collect();
+                    let result = if exact {
+                        crate::term::map::update_pairs(&mut self.p.heap, map_ref, &pairs)
+                    } else {
+                        Ok(crate::term::map::put_pairs(&mut self.p.heap, map_ref, &pairs))
+                    };
+                    match result {
+                        Ok(new_map) => {
+                            self.write(dst, new_map);
+                            continue;
+                        }
+                        Err(_) if fail != NO_LABEL => {
+                            pc.ip = fail as usize;
+                            continue;
+                        }
+                        Err(key) => (Raised::error(self.tagged(atoms::BADKEY, key)), Origin::Code),
+                    }
+                }
+                Instr::GetMapElements {
+                    fail,
+                    src,
+                    start,
+                    count,
+                } => {
+                    let map = self.read(module, src);
+                    let operands = &module.operands[start as usize..(start + 2 * count) as usize];
+                    let found = crate::term::MapRef::from_term(map).is_some_and(|m| {
+                        operands.chunks(2).all(|kv| match m.get(self.read(module, kv[0])) {
+                            Some(value) => {
+                                self.write(src_as_dst(kv[1]), value);
+                                true
+                            }
+                            None => false,
+                        })
+                    });
+                    if !found {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
+                Instr::HasMapFields {
+                    fail,
+                    src,
+                    start,
+                    count,
+                } => {
+                    let map = self.read(module, src);
+                    let keys = &module.operands[start as usize..(start + count) as usize];
+                    let ok = crate::term::MapRef::from_term(map)
+                        .is_some_and(|m| keys.iter().all(|&k| m.get(self.read(module, k)).is_some()));
+                    if !ok {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
                 Instr::Unsupported { opcode } => {
                     let name = crate::isa::GenOp::from_number(opcode).map_or("?", |op| op.name());
                     let what = Term::atom(Atom::intern(name).expect("opcode names are atoms"));
@@ -500,7 +705,106 @@ impl Interp<'_> {
                 }
             };
             let (raised, origin) = raised;
-            return Err(self.exception(raised, origin, Some(pc)));
+            let exception = self.exception(raised, origin, Some(pc));
+            pc = self.unwind(exception)?;
+        }
+    }
+
+    /// Hands an exception to the innermost `try`/`catch` on the stack: cuts
+    /// the stack back to the frame holding the catch tag and returns the
+    /// handler, with `x0 = NONE` (an exception happened), `x1` its class,
+    /// `x2` its reason and `x3` its raw stack trace. Without a catch, the
+    /// exception leaves the run.
+    fn unwind(&mut self, exception: Exception) -> Result<Pc, Exception> {
+        let heap = &mut self.p.heap;
+        let mut frame_start = None;
+        let mut handler = None;
+        for i in 0..heap.stack_len() {
+            let word = heap.stack_word(i);
+            if word & 0b111 == 0 {
+                frame_start = Some(i);
+            } else if let Some(tag) = heap.y(i).as_catch() {
+                handler = frame_start.map(|start| (start, tag));
+                break;
+            }
+        }
+        let Some((frame_start, tag)) = handler else {
+            return Err(exception);
+        };
+        heap.pop_frame(frame_start);
+        self.cp = 0;
+        let class = Term::atom(class_atom(exception.class));
+        let raw = build::tuple(heap, &[class, exception.stacktrace]);
+        self.p.x[0] = Term::NONE;
+        self.p.x[1] = class;
+        self.p.x[2] = exception.reason;
+        self.p.x[3] = raw;
+        Ok(pc_of(CodeRef {
+            slot: (tag >> 32) as u32,
+            ip: tag as u32,
+        }))
+    }
+
+    /// The value of `catch Expr` for the exception in `x1..x3`: the thrown
+    /// term, `{'EXIT', {Reason, Stacktrace}}` for an error, `{'EXIT',
+    /// Reason}` for an exit.
+    fn catch_value(&mut self) -> Term {
+        let (class, reason, raw) = (self.p.x[1], self.p.x[2], self.p.x[3]);
+        let stacktrace = raw.as_tuple().map_or(Term::NIL, |e| e[1]);
+        let heap = &mut self.p.heap;
+        match class.as_atom() {
+            Some(atoms::THROW) => reason,
+            Some(atoms::ERROR) => {
+                let inner = build::tuple(heap, &[reason, stacktrace]);
+                build::tuple(heap, &[Term::atom(atoms::EXIT), inner])
+            }
+            _ => build::tuple(heap, &[Term::atom(atoms::EXIT), reason]),
+        }
+    }
+
+    /// Enters `export` as `apply` does: a native runs at once, Erlang code
+    /// is returned to be jumped to.
+    fn enter_export(&mut self, export: &'static Export) -> Result<Entered, (Origin, Raised)> {
+        if let Some(native) = crate::bif::lookup(export.module, export.function, export.arity) {
+            let arity = export.arity as usize;
+            return match self.call_native(native, arity) {
+                Ok(result) => Ok(Entered::Returned(result)),
+                Err(raised) => {
+                    let args = self.p.x[..arity].to_vec();
+                    Err((Origin::Native(export, args), raised))
+                }
+            };
+        }
+        self.enter(export)
+            .map(Entered::Code)
+            .map_err(|(origin, reason)| (origin, Raised::error(reason)))
+    }
+
+    /// Enters the fun `fun` called with `x0..arity`.
+    fn enter_fun(&mut self, fun: Term, arity: usize) -> Result<Entered, (Origin, Raised)> {
+        match fun.view() {
+            View::Fun(closure) if closure.entry.arity as usize == arity => {
+                for (i, v) in closure.free.iter().enumerate() {
+                    self.p.x[arity + i] = *v;
+                }
+                let entry = closure.entry;
+                if entry.code().is_none() {
+                    let _ = module::ensure_loaded(entry.module);
+                }
+                match entry.code() {
+                    Some(code) => Ok(Entered::Code(pc_of(code))),
+                    None => Err((Origin::Code, Raised::error(self.tagged(atoms::BADFUN, fun)))),
+                }
+            }
+            View::Export(export) if export.arity as usize == arity => self.enter_export(export),
+            View::Fun(_) | View::Export(_) => {
+                let args = self.p.x[..arity].to_vec();
+                let heap = &mut self.p.heap;
+                let args = build::list(heap, &args);
+                let pair = build::tuple(heap, &[fun, args]);
+                Err((Origin::Code, Raised::error(self.tagged(atoms::BADARITY, pair))))
+            }
+            _ => Err((Origin::Code, Raised::error(self.tagged(atoms::BADFUN, fun)))),
         }
     }
 
@@ -511,6 +815,29 @@ impl Interp<'_> {
     /// Builds the exception, its stack trace made of the raising frame, the
     /// continuation pointer and the return addresses on the stack.
     fn exception(&mut self, raised: Raised, origin: Origin, pc: Option<Pc>) -> Exception {
+        // The BIFs that raise on purpose leave no frame of their own: the
+        // caller's frame is on top, with error/2,3's Args instead of its arity.
+        let mut caller_args = None;
+        let origin = match origin {
+            Origin::Native(export, args) if export.module == atoms::ERLANG => {
+                match (export.function.name(), export.arity) {
+                    ("error" | "exit" | "throw" | "nif_error", 1) => Origin::Code,
+                    ("error" | "nif_error", 2) | ("error", 3) => {
+                        caller_args = Some(args[1]).filter(|a| a.is_list() || a.is_nil());
+                        Origin::Code
+                    }
+                    ("raise", 3) => {
+                        return Exception {
+                            class: raised.class,
+                            reason: raised.reason,
+                            stacktrace: args[2],
+                        };
+                    }
+                    _ => Origin::Native(export, args),
+                }
+            }
+            other => other,
+        };
         let mut frames: Vec<Term> = Vec::new();
         let heap = &mut self.p.heap;
         match &origin {
@@ -548,7 +875,12 @@ impl Interp<'_> {
         // The frame of the code that raised (for a function_clause, the
         // function itself is the frame above).
         if let (Some(pc), false) = (pc, matches!(origin, Origin::Call(..))) {
-            frames.push(code_frame(heap, pc.module, pc.ip.saturating_sub(1)));
+            let mut frame = code_frame(heap, pc.module, pc.ip.saturating_sub(1));
+            if let Some(args) = caller_args {
+                let e = frame.as_tuple().expect("a frame is a tuple");
+                frame = build::tuple(heap, &[e[0], e[1], args, e[3]]);
+            }
+            frames.push(frame);
         }
         let mut return_addresses = Vec::new();
         if self.cp != 0 {
@@ -581,6 +913,46 @@ impl Interp<'_> {
             reason: raised.reason,
             stacktrace,
         }
+    }
+}
+
+/// Where a call leads: code to jump to, or the result of a native.
+enum Entered {
+    Code(Pc),
+    Returned(Term),
+}
+
+fn class_atom(class: Class) -> Atom {
+    match class {
+        Class::Error => atoms::ERROR,
+        Class::Exit => atoms::EXIT_CLASS,
+        Class::Throw => atoms::THROW,
+    }
+}
+
+/// The exception a raw stack trace (`{Class, Frames}`) and a reason make.
+fn reraise(raw: Term, reason: Term) -> Option<Exception> {
+    let [class, stacktrace] = *raw.as_tuple()? else {
+        return None;
+    };
+    let class = match class.as_atom()? {
+        atoms::ERROR => Class::Error,
+        atoms::EXIT_CLASS => Class::Exit,
+        atoms::THROW => Class::Throw,
+        _ => return None,
+    };
+    Some(Exception {
+        class,
+        reason,
+        stacktrace,
+    })
+}
+
+/// A destination register that was stored in the operand table as a source.
+fn src_as_dst(src: Src) -> Dst {
+    match src.kind() {
+        SrcKind::Y(i) => Dst::y(i as u32),
+        SrcKind::X(i) | SrcKind::Const(i) => Dst::x(i as u32),
     }
 }
 

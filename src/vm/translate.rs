@@ -13,12 +13,14 @@ use std::collections::HashMap;
 
 use crate::bif;
 use crate::code::module::{FunctionInfo, Module};
-use crate::code::{export_entry, Export};
+use crate::code::{export_entry, fun_entry, Export};
 use crate::heap::LiteralArea;
 use crate::isa::GenOp;
 use crate::loader::{BeamFile, Instr as GenInstr, Location, Operand, Register};
 use crate::term::{build, Term};
-use crate::vm::instr::{BadEnd, BifCall, Compare, Dst, Instr, Label, Src, TypeTest, NO_LABEL};
+use crate::vm::instr::{
+    BadEnd, BifCall, CatchExit, Compare, Dst, Instr, Label, Src, TypeTest, NO_LABEL,
+};
 
 /// Translates `beam` into the module that will live in `slot`.
 pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
@@ -53,6 +55,21 @@ pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
         .map(|e| Ok((e.function, e.arity, t.label(e.label)?)))
         .collect::<Result<Vec<_>>>()?;
     t.replace_native_bodies();
+    let lambdas = beam
+        .lambdas
+        .iter()
+        .map(|l| {
+            let entry = fun_entry(
+                beam.module,
+                l.index,
+                beam.md5,
+                l.index,
+                l.old_uniq,
+                l.arity - l.num_free,
+            );
+            Ok((entry, t.label(l.label)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let files = beam
         .lines
         .as_ref()
@@ -75,6 +92,7 @@ pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
         lines: t.lines.into(),
         files: files.into(),
         exports: exports.into(),
+        lambdas: lambdas.into(),
         md5: beam.md5,
         attributes: beam.attributes,
         compile_info: beam.compile_info,
@@ -512,6 +530,121 @@ impl Translator<'_> {
                 kind: BadEnd::IfClause,
                 src: Src::x(0),
             }),
+            GenOp::Try | GenOp::Catch => {
+                let Operand::Y(y) = a[0] else {
+                    return Err("try/catch needs a y register".into());
+                };
+                let handler = self.fail(a[1])?;
+                self.emit(Instr::Catch { y, handler });
+            }
+            GenOp::TryEnd | GenOp::TryCase | GenOp::CatchEnd => {
+                let Operand::Y(y) = a[0] else {
+                    return Err("try_end/try_case/catch_end needs a y register".into());
+                };
+                let kind = match instr.op {
+                    GenOp::TryEnd => CatchExit::TryEnd,
+                    GenOp::TryCase => CatchExit::TryCase,
+                    _ => CatchExit::CatchEnd,
+                };
+                self.emit(Instr::CatchExit { y, kind });
+            }
+            GenOp::Raise => {
+                let (trace, reason) = (self.src(a[0])?, self.src(a[1])?);
+                self.emit(Instr::Raise { trace, reason });
+            }
+            GenOp::RawRaise => self.emit(Instr::RawRaise),
+            GenOp::BuildStacktrace => self.emit(Instr::BuildStacktrace),
+            GenOp::MakeFun3 => {
+                let lambda = Self::unsigned(a[0])?;
+                if lambda as usize >= self.beam.lambdas.len() {
+                    return Err(format!("lambda {lambda} out of range"));
+                }
+                let dst = self.dst(a[1])?;
+                let start = self.operands.len() as u32;
+                let items = instr.list_items().unwrap_or(&[]);
+                for item in items {
+                    let src = self.src(*item)?;
+                    self.operands.push(src);
+                }
+                self.emit(Instr::MakeFun {
+                    lambda,
+                    start,
+                    count: items.len() as u32,
+                    dst,
+                });
+            }
+            GenOp::CallFun => {
+                let arity = Self::unsigned(a[0])?;
+                self.emit(Instr::CallFun {
+                    fun: Src::x(arity),
+                    arity,
+                });
+            }
+            GenOp::CallFun2 => {
+                let arity = Self::unsigned(a[1])?;
+                let fun = self.src(a[2])?;
+                self.emit(Instr::CallFun { fun, arity });
+            }
+            GenOp::Apply => self.emit(Instr::Apply {
+                arity: Self::unsigned(a[0])?,
+                last: false,
+                slots: 0,
+            }),
+            GenOp::ApplyLast => self.emit(Instr::Apply {
+                arity: Self::unsigned(a[0])?,
+                last: true,
+                slots: Self::unsigned(a[1])?,
+            }),
+            GenOp::PutMapAssoc | GenOp::PutMapExact => {
+                let fail = self.fail(a[0])?;
+                let src = self.src(a[1])?;
+                let dst = self.dst(a[2])?;
+                let start = self.operands.len() as u32;
+                let items = instr.list_items().unwrap_or(&[]);
+                for item in items {
+                    let src = self.src(*item)?;
+                    self.operands.push(src);
+                }
+                self.emit(Instr::PutMap {
+                    exact: instr.op == GenOp::PutMapExact,
+                    fail,
+                    src,
+                    dst,
+                    start,
+                    count: items.len() as u32 / 2,
+                });
+            }
+            GenOp::GetMapElements | GenOp::HasMapFields => {
+                let fail = self.fail(a[0])?;
+                let src = self.src(a[1])?;
+                let start = self.operands.len() as u32;
+                let items = instr.list_items().unwrap_or(&[]);
+                for (i, item) in items.iter().enumerate() {
+                    // get_map_elements pairs keys with destination registers.
+                    let operand = if instr.op == GenOp::GetMapElements && i % 2 == 1 {
+                        self.dst(*item)?.as_src()
+                    } else {
+                        self.src(*item)?
+                    };
+                    self.operands.push(operand);
+                }
+                let count = items.len() as u32;
+                self.emit(if instr.op == GenOp::GetMapElements {
+                    Instr::GetMapElements {
+                        fail,
+                        src,
+                        start,
+                        count: count / 2,
+                    }
+                } else {
+                    Instr::HasMapFields {
+                        fail,
+                        src,
+                        start,
+                        count,
+                    }
+                });
+            }
             other => self.emit(Instr::Unsupported {
                 opcode: other.number(),
             }),
@@ -586,7 +719,11 @@ impl Translator<'_> {
                 | Instr::IsFunction2 { fail, .. }
                 | Instr::SelectVal { fail, .. }
                 | Instr::SelectTupleArity { fail, .. }
-                | Instr::Bif { fail, .. } => resolve(fail)?,
+                | Instr::Bif { fail, .. }
+                | Instr::PutMap { fail, .. }
+                | Instr::GetMapElements { fail, .. }
+                | Instr::HasMapFields { fail, .. } => resolve(fail)?,
+                Instr::Catch { handler, .. } => resolve(handler)?,
                 _ => {}
             }
         }
