@@ -232,8 +232,10 @@ pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::check;
+    use super::super::testing::{check, process, terms};
     use super::*;
+    use crate::code::export_entry;
+    use crate::term::{atoms, Atom, LocalPid};
 
     #[test]
     fn phash_matches_erl() {
@@ -247,5 +249,60 @@ mod tests {
             (phash2_1, "[a]", "97"),
             (phash2_2, "[a, 0]", "{error,badarg}"),
         ]);
+    }
+
+    #[test]
+    fn make_hash_is_erls_for_every_kind_of_term() {
+        // erl: {ok, [L]} = file:consult(F) of this list, then
+        // [erlang:phash(T, 1 bsl 32) - 1 || T <- L].
+        let mut p = process();
+        let items = terms(&mut p, "[a, 'hello world', '', 0, 1, -1, 255, 256, 65535, -65536, 4294967295, 4294967296, -4294967296, 576460752303423487, -576460752303423488, 576460752303423488, 18446744073709551615, 18446744073709551616, -18446744073709551616, 340282366920938463463374607431768211456, 1.0, -1.0, 0.0, -0.0, 3.14159, 1.0e300, [], \"abc\", [1,2,3], [256], [a,b], [1|2], [a|b], [97,98|c], [[1],[2]], [1, [2, a], 300, \"x\"], {}, {a}, {1,2,3}, {[], {}, [[]]}, <<>>, <<1,2,3>>, <<1:3>>, <<1,2,3:5>>, <<\"hello world, a longer binary\">>, #{}, #{a => 1}, #{1 => [2], {x} => y}, {ok, #{k => v}}, [#{}|#{}], 'Ünïcödé', [1.5, -2.5]]");
+        let expected: [u32; 52] = [
+            97, 18131988, 0, 0, 2788898427, 1680185269, 2499495045, 1920229267, 2531686386,
+            1613150661, 3339827844, 2788898427, 1680185269, 3114282912, 2147489128, 2147483672,
+            966800008, 2788898427, 1680185269, 2788898427, 1072693248, 3220176896, 0, 0,
+            2954012567, 4130836896, 1, 3654580165, 3336869157, 1015129878, 667932112, 2402949551,
+            4159696707, 4219992172, 1718464616, 1533833260, 0, 268840044, 4267354533, 2358065278,
+            0, 687692589, 1345689960, 2282888501, 680293481, 1113425984, 1670235873, 1338240749,
+            2472123761, 2502954880, 64368073, 2951481351,
+        ];
+        assert_eq!(items.len(), expected.len());
+        for (t, e) in items.iter().zip(expected) {
+            assert_eq!(make_hash(*t), e, "{}", crate::term::print::to_string(*t));
+        }
+    }
+
+    #[test]
+    fn make_hash_of_identifiers_and_export_funs() {
+        // erl: [erlang:phash(T, 1 bsl 32) - 1 || T <- [c:pid(0,80,0),
+        //   c:pid(0,32767,3), list_to_port("#Port<0.5>"),
+        //   list_to_port("#Port<0.268435455>"), list_to_ref("#Ref<0.1.2.3>"),
+        //   list_to_ref("#Ref<0.4294967295.2.1>"), fun lists:map/2,
+        //   fun erlang:element/2]].
+        let mut p = process();
+        let atom = |s: &str| Atom::intern(s).unwrap();
+        let items = [
+            Term::local_pid(LocalPid {
+                number: 80,
+                serial: 0,
+            }),
+            Term::local_pid(LocalPid {
+                number: 32767,
+                serial: 3,
+            }),
+            Term::local_port(5),
+            Term::local_port(268435455),
+            build::reference(&mut p.heap, atoms::NONODE, 0, &[3, 2, 1]),
+            build::reference(&mut p.heap, atoms::NONODE, 0, &[1, 2, 4294967295]),
+            build::export_fun(&mut p.heap, export_entry(atom("lists"), atom("map"), 2)),
+            build::export_fun(&mut p.heap, export_entry(atoms::ERLANG, atom("element"), 2)),
+        ];
+        let expected: [u32; 8] = [
+            1000343888, 290111366, 3777324193, 2181234216, 3125387975, 2473451757, 904024395,
+            57668155,
+        ];
+        for (t, e) in items.iter().zip(expected) {
+            assert_eq!(make_hash(*t), e, "{}", crate::term::print::to_string(*t));
+        }
     }
 }
