@@ -84,12 +84,12 @@ impl Dictionary {
         }
     }
 
-    /// The slot and position in it of `key`.
-    fn find(&self, key: Term) -> Option<(usize, usize)> {
+    /// The slot of `key` (whose hash is `hash`) and its position there.
+    fn find(&self, key: Term, hash: u32) -> Option<(usize, usize)> {
         if self.slots.is_empty() {
             return None;
         }
-        let slot = self.slot_of(key_hash(key));
+        let slot = self.slot_of(hash);
         self.slots[slot]
             .iter()
             .position(|&p| compare_exact(self.key(p), key).is_eq())
@@ -98,7 +98,7 @@ impl Dictionary {
 
     /// `get(Key)`.
     pub fn get(&self, key: Term) -> Option<Term> {
-        self.find(key)
+        self.find(key, key_hash(key))
             .map(|(slot, at)| self.value(self.slots[slot][at]))
     }
 
@@ -109,7 +109,8 @@ impl Dictionary {
             self.size_mask = (2 * INITIAL_SLOTS - 1) as u32;
             self.split_position = 0;
         }
-        if let Some((slot, at)) = self.find(key) {
+        let hash = key_hash(key);
+        if let Some((slot, at)) = self.find(key, hash) {
             let pair = self.slots[slot][at];
             let old = self.value(pair);
             self.entries[2 * pair as usize + 1] = value;
@@ -122,7 +123,6 @@ impl Dictionary {
             }
             return Some(old);
         }
-        let hash = key_hash(key);
         let pair = self.hashes.len() as u32;
         self.entries.extend([key, value]);
         self.hashes.push(hash);
@@ -139,7 +139,7 @@ impl Dictionary {
         if self.slots.is_empty() {
             return None;
         }
-        let old = self.find(key).map(|(slot, at)| {
+        let old = self.find(key, key_hash(key)).map(|(slot, at)| {
             let pair = self.slots[slot].remove(at);
             let value = self.value(pair);
             self.remove_pair(pair);
@@ -425,6 +425,39 @@ mod tests {
         let keys: Vec<i64> = pairs.iter().map(|(k, _)| k.as_small().unwrap()).collect();
         assert_eq!(keys, (1..=30).rev().collect::<Vec<_>>());
         assert_eq!(pairs[25].1, x);
+    }
+
+    #[test]
+    fn the_collector_moves_keys_and_values_through_the_roots() {
+        // Self-consistency: after a major collection with the dictionary as
+        // a root, every key still finds its value and the order is kept.
+        let mut heap = crate::heap::ProcessHeap::new();
+        let mut d = Dictionary::default();
+        for i in 0..50 {
+            let key = crate::term::build::tuple(&mut heap, &[Term::small(i)]);
+            let value = crate::term::build::list(&mut heap, &[Term::small(i * 2)]);
+            d.put(key, value);
+        }
+        let _garbage = crate::term::build::tuple(&mut heap, &[Term::NIL; 100]);
+        let order_before: Vec<String> = d
+            .keys()
+            .iter()
+            .map(|&k| crate::term::print::to_string(k))
+            .collect();
+        heap.garbage_collect_major(0, &mut [], &mut [d.roots_mut()])
+            .unwrap();
+        let order_after: Vec<String> = d
+            .keys()
+            .iter()
+            .map(|&k| crate::term::print::to_string(k))
+            .collect();
+        assert_eq!(order_before, order_after);
+        let mut area = crate::heap::LiteralArea::new();
+        for i in 0..50 {
+            let key = crate::term::build::tuple(&mut area, &[Term::small(i)]);
+            let value = d.get(key).expect("every key survives");
+            assert_eq!(value.list_to_vec().unwrap(), vec![Term::small(i * 2)]);
+        }
     }
 
     #[test]
