@@ -2,7 +2,7 @@
 //! `list_to_existing_atom/1`, `atom_to_binary/1,2`, `binary_to_atom/1,2`,
 //! `binary_to_existing_atom/1,2`.
 
-use super::char_list;
+use super::{char_list, whole_bytes};
 use crate::bif::{Native, NativeResult, Raised};
 use crate::term::atom::{AtomError, MAX_ATOM_CHARS};
 use crate::term::{build, Atom, Term, View};
@@ -118,14 +118,14 @@ fn atom_text_of_binary(binary: Term, encoding: Encoding) -> Result<String, TextE
     let View::Bitstring(bits) = binary.view() else {
         return Err(TextError::Badarg);
     };
-    let bytes = bits.as_bytes().ok_or(TextError::Badarg)?;
+    let bytes = whole_bytes(&bits).ok_or(TextError::Badarg)?;
     let text = match encoding {
         Encoding::Latin1 => bytes.iter().map(|&b| b as char).collect(),
         Encoding::Utf8 => {
             if bytes.len() > 4 * MAX_ATOM_CHARS {
                 return Err(TextError::TooLong);
             }
-            std::str::from_utf8(bytes)
+            std::str::from_utf8(&bytes)
                 .map_err(|_| TextError::Badarg)?
                 .to_owned()
         }

@@ -2,15 +2,14 @@
 //! `iolist_to_binary/1`, `iolist_size/1`. (The binary milestone brings the
 //! rest.)
 
-use super::byte_list;
-use super::numbers::binary_bytes;
+use super::{binary_bytes, byte_list, whole_bytes};
 use crate::bif::{Native, NativeResult, Raised};
 use crate::term::{build, Term, View};
 use crate::vm::process::Process;
 
 fn binary_to_list(process: &mut Process, args: &[Term]) -> NativeResult {
     let bytes = binary_bytes(args[0]).ok_or_else(Raised::badarg)?;
-    Ok(byte_list(process, bytes))
+    Ok(byte_list(process, &bytes))
 }
 
 /// Appends the bytes of an iolist (bytes, binaries and iolists, with `[]`
@@ -26,11 +25,11 @@ fn flatten_iolist(iolist: Term, out: &mut Vec<u8>) -> Option<()> {
                 match head.view() {
                     View::Small(b) => out.push(u8::try_from(b).ok()?),
                     View::Cons(..) | View::Nil => pending.push(head),
-                    View::Bitstring(bits) => out.extend_from_slice(bits.as_bytes()?),
+                    View::Bitstring(bits) => out.extend_from_slice(&whole_bytes(&bits)?),
                     _ => return None,
                 }
             }
-            View::Bitstring(bits) => out.extend_from_slice(bits.as_bytes()?),
+            View::Bitstring(bits) => out.extend_from_slice(&whole_bytes(&bits)?),
             _ => return None,
         }
     }
@@ -100,5 +99,19 @@ mod tests {
             (iolist_size, "[<<1,2>>]", "2"),
             (iolist_size, "[[a]]", "{error,badarg}"),
         ]);
+    }
+
+    #[test]
+    fn binaries_starting_inside_a_byte_are_realigned() {
+        // erl: <<_:4, B:2/binary, _:4>> = <<16#0F, 16#F0, 16#AB>>,
+        // binary_to_list(B) -> [255,10], list_to_binary([B]) -> <<255,10>>.
+        let mut p = super::super::testing::process();
+        let original = build::binary(&mut p.heap, &[0x0F, 0xF0, 0xAB]);
+        let sub = build::sub_binary(&mut p.heap, original, 0, 2, 0, 4);
+        let list = binary_to_list(&mut p, &[sub]).unwrap();
+        assert_eq!(crate::term::print::to_string(list), "[255,10]");
+        let wrapped = build::list(&mut p.heap, &[sub]);
+        let joined = list_to_binary(&mut p, &[wrapped]).unwrap();
+        assert_eq!(crate::term::print::to_string(joined), "<<255,10>>");
     }
 }

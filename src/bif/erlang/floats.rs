@@ -2,8 +2,7 @@
 //! `list_to_float/1`, `binary_to_float/1`, with erl's exact output for
 //! every option.
 
-use super::numbers::binary_bytes;
-use super::{atom, byte_list, int_list};
+use super::{atom, binary_bytes, byte_list, int_list};
 use crate::bif::{Native, NativeResult, Raised};
 use crate::term::print::format_float;
 use crate::term::{build, Term};
@@ -218,7 +217,7 @@ fn list_to_float(process: &mut Process, args: &[Term]) -> NativeResult {
 
 fn binary_to_float(process: &mut Process, args: &[Term]) -> NativeResult {
     let bytes = binary_bytes(args[0]).ok_or_else(Raised::badarg)?;
-    let value = parse_float(bytes).ok_or_else(Raised::badarg)?;
+    let value = parse_float(&bytes).ok_or_else(Raised::badarg)?;
     Ok(build::float(&mut process.heap, value))
 }
 

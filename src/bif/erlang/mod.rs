@@ -1,8 +1,10 @@
 //! The `erlang` module's native functions, by area. Each file declares its
 //! own table of natives; [`NATIVES`] joins them for the registry.
 
+use std::borrow::Cow;
+
 use super::{Native, NativeResult, Raised};
-use crate::term::{build, Atom, Term};
+use crate::term::{build, Atom, Bitstring, Term, View};
 use crate::vm::process::Process;
 
 mod arith;
@@ -124,6 +126,26 @@ pub(super) fn int_list(term: Term) -> Option<Vec<u64>> {
         }
     }
     iter.rest().is_nil().then_some(out)
+}
+
+/// The bytes of a bitstring that is a whole number of bytes (realigned
+/// when a sub binary starts inside a byte), or `None`.
+pub(super) fn whole_bytes<'a>(bits: &Bitstring<'a>) -> Option<Cow<'a, [u8]>> {
+    if bits.trailing_bits() != 0 {
+        return None;
+    }
+    Some(match bits.as_bytes() {
+        Some(bytes) => Cow::Borrowed(bytes),
+        None => Cow::Owned((0..bits.byte_len()).map(|i| bits.byte(i)).collect()),
+    })
+}
+
+/// The bytes of a binary (not a bitstring with a partial byte), or `None`.
+pub(super) fn binary_bytes<'a>(term: Term) -> Option<Cow<'a, [u8]>> {
+    match term.view() {
+        View::Bitstring(bits) => whole_bytes(&bits),
+        _ => None,
+    }
 }
 
 /// The length of a proper list, or `None` for anything else.

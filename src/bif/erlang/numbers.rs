@@ -6,7 +6,7 @@
 use num_bigint::BigInt;
 use num_traits::FromPrimitive;
 
-use super::{byte_list, int_list};
+use super::{binary_bytes, byte_list, int_list};
 use crate::bif::{Native, NativeResult, Raised};
 use crate::term::{arith, build, Term, View};
 use crate::vm::process::Process;
@@ -125,14 +125,6 @@ fn list_to_integer_2(process: &mut Process, args: &[Term]) -> NativeResult {
     let text = int_list(args[0]);
     let base = base_arg(args[1])?;
     parse_integer(process, &text.ok_or_else(Raised::badarg)?, base)
-}
-
-/// The bytes of a binary (not a bitstring with a partial byte).
-pub(super) fn binary_bytes<'a>(term: Term) -> Option<&'a [u8]> {
-    match term.view() {
-        View::Bitstring(bits) => bits.as_bytes(),
-        _ => None,
-    }
 }
 
 fn binary_to_integer_1(process: &mut Process, args: &[Term]) -> NativeResult {
