@@ -321,6 +321,11 @@ mod tests {
                 "[{decimals, 18}]",
                 "123456.789000000004307328",
             ),
+            // Counts are cut to a C int, as in erts.
+            ("1.5", "[{decimals, 4294967296}]", "2"),
+            ("1.5", "[{decimals, 4294967295}]", "{error,badarg}"),
+            ("1.5", "[{scientific, 4294967298}]", "1.50e+00"),
+            ("1.5", "[{decimals, 1152921504606846976}]", "{error,badarg}"),
         ];
         for (float, options, expected) in cases {
             assert_eq!(&text(float, options), expected, "{float} {options}");
