@@ -344,7 +344,7 @@ pub fn map_key_hash(key: Term, depth: u32) -> u32 {
 
 /// The text hash of an atom (`atom_hash` in erts: hashpjw over its UTF-8,
 /// with a two-byte Latin-1 character taken as one).
-fn atom_text_hash(atom: super::Atom) -> u32 {
+pub(crate) fn atom_text_hash(atom: super::Atom) -> u32 {
     let bytes = atom.name().as_bytes();
     let mut h: u32 = 0;
     let mut i = 0;

@@ -1,0 +1,141 @@
+//! Identity: `self/0`, `node/0,1`, `make_ref/0`, `unique_integer/0,1`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::atom;
+use crate::bif::{Native, NativeResult, Raised};
+use crate::term::{atoms, build, Term, View, SMALL_MIN};
+use crate::vm::process::Process;
+
+fn self_pid(process: &mut Process, _: &[Term]) -> NativeResult {
+    Ok(process.self_term())
+}
+
+fn node_0(_: &mut Process, _: &[Term]) -> NativeResult {
+    Ok(Term::atom(atoms::NONODE))
+}
+
+/// `node(Pid | Port | Ref)`: the node the identifier belongs to.
+fn node_1(_: &mut Process, args: &[Term]) -> NativeResult {
+    match args[0].view() {
+        View::Pid(_) | View::Port(_) => Ok(Term::atom(atoms::NONODE)),
+        View::Ref(r) => Ok(Term::atom(r.node)),
+        View::ExternalPid { node, .. } | View::ExternalPort { node, .. } => Ok(Term::atom(node)),
+        _ => Err(Raised::badarg()),
+    }
+}
+
+/// References made so far in this VM.
+static REFERENCES: AtomicU64 = AtomicU64::new(0);
+
+/// `make_ref()`: a reference of this node with three id words, unique in
+/// the VM. As in erts, the first word holds 18 bits.
+fn make_ref(process: &mut Process, _: &[Term]) -> NativeResult {
+    let n = REFERENCES.fetch_add(1, Ordering::Relaxed);
+    let ids = [(n & 0x3_FFFF) as u32, (n >> 18) as u32, (n >> 50) as u32];
+    Ok(build::reference(&mut process.heap, atoms::NONODE, 0, &ids))
+}
+
+/// Counters behind `unique_integer/0,1`: one for monotonic values, one for
+/// the rest (erts keeps them apart too).
+static MONOTONIC: AtomicU64 = AtomicU64::new(0);
+static UNIQUE: AtomicU64 = AtomicU64::new(0);
+
+/// The `n`th value: from `SMALL_MIN` upwards, or from 1 when positive (as
+/// erl, whose first `unique_integer([monotonic])` is -576460752303423488).
+fn nth_unique(process: &mut Process, n: u64, positive: bool) -> Term {
+    let value = if positive {
+        n as i128 + 1
+    } else {
+        SMALL_MIN as i128 + n as i128
+    };
+    match i64::try_from(value) {
+        Ok(v) => build::int(&mut process.heap, v),
+        Err(_) => build::bigint(&mut process.heap, &value.into()),
+    }
+}
+
+fn unique_integer_0(process: &mut Process, _: &[Term]) -> NativeResult {
+    let n = UNIQUE.fetch_add(1, Ordering::Relaxed);
+    Ok(nth_unique(process, n, false))
+}
+
+/// `unique_integer(Options)`: `positive` and `monotonic`, in any number.
+fn unique_integer_1(process: &mut Process, args: &[Term]) -> NativeResult {
+    let (mut positive, mut monotonic) = (false, false);
+    let mut rest = args[0].list_iter();
+    for option in rest.by_ref() {
+        if option == atom("positive") {
+            positive = true;
+        } else if option == atom("monotonic") {
+            monotonic = true;
+        } else {
+            return Err(Raised::badarg());
+        }
+    }
+    if !rest.rest().is_nil() {
+        return Err(Raised::badarg());
+    }
+    let counter = if monotonic { &MONOTONIC } else { &UNIQUE };
+    let n = counter.fetch_add(1, Ordering::Relaxed);
+    Ok(nth_unique(process, n, positive))
+}
+
+pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
+    "self"/0 => self_pid,
+    "node"/0 => node_0,
+    "node"/1 => node_1,
+    "make_ref"/0 => make_ref,
+    "unique_integer"/0 => unique_integer_0,
+    "unique_integer"/1 => unique_integer_1,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{call_in, check, process, show};
+    use super::*;
+    use crate::term::order::compare;
+
+    #[test]
+    fn node_and_self() {
+        let mut p = process();
+        let me = p.self_term();
+        assert_eq!(self_pid(&mut p, &[]).unwrap(), me);
+        // erl: node(self()) -> nonode@nohost; node(a) -> badarg.
+        assert_eq!(show(node_1(&mut p, &[me])), "nonode@nohost");
+        assert_eq!(show(node_0(&mut p, &[])), "nonode@nohost");
+        check(&[(node_1, "[a]", "{error,badarg}")]);
+    }
+
+    #[test]
+    fn references_are_distinct_local_refs() {
+        let mut p = process();
+        let a = make_ref(&mut p, &[]).unwrap();
+        let b = make_ref(&mut p, &[]).unwrap();
+        assert!(compare(a, b).is_ne());
+        let View::Ref(id) = a.view() else { panic!() };
+        assert_eq!(id.id_count(), 3);
+        assert_eq!(show(node_1(&mut p, &[a])), "nonode@nohost");
+    }
+
+    #[test]
+    fn unique_integers_follow_the_options() {
+        let mut p = process();
+        let m1 = call_in(&mut p, unique_integer_1, "[[monotonic]]");
+        let m2 = call_in(&mut p, unique_integer_1, "[[monotonic]]");
+        let (m1, m2): (i64, i64) = (m1.parse().unwrap(), m2.parse().unwrap());
+        assert!(m2 > m1 && m1 >= SMALL_MIN);
+        let pos: i64 = call_in(&mut p, unique_integer_1, "[[positive, monotonic]]")
+            .parse()
+            .unwrap();
+        assert!(pos > 0);
+        let u1 = call_in(&mut p, unique_integer_0, "[]");
+        let u2 = call_in(&mut p, unique_integer_0, "[]");
+        assert_ne!(u1, u2);
+        // erl: erlang:unique_integer([foo]) and ([positive|x]) -> badarg.
+        check(&[
+            (unique_integer_1, "[[foo]]", "{error,badarg}"),
+            (unique_integer_1, "[[positive|x]]", "{error,badarg}"),
+        ]);
+    }
+}
