@@ -19,7 +19,7 @@ fn erlang_dir() -> PathBuf {
 }
 
 /// How long one program may run (erl runs each in well under a second).
-const TIME_LIMIT: Duration = Duration::from_secs(20);
+const TIME_LIMIT: Duration = Duration::from_secs(120);
 
 /// Runs `module:main()` on oxbeam; its stdout, or what went wrong.
 fn run_oxbeam(code: &Path, module: &str, gc_stress: bool) -> String {

@@ -106,15 +106,17 @@ pub mod erlang;
 pub mod erts_internal;
 pub mod lists;
 pub mod maps;
+pub mod math;
 #[cfg(test)]
 mod testing;
 
-/// Every table of natives.
-const TABLES: &[&[Native]] = &[
-    erlang::NATIVES,
-    lists::NATIVES,
-    maps::NATIVES,
-    erts_internal::NATIVES,
+/// Every table of natives, by Erlang module.
+const TABLES: &[&[&[Native]]] = &[
+    erlang::TABLES,
+    &[lists::NATIVES],
+    &[maps::NATIVES],
+    &[math::NATIVES],
+    &[erts_internal::NATIVES],
 ];
 
 type Registry = HashMap<(Atom, Atom, u32), NativeFn>;
@@ -123,7 +125,7 @@ fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         let mut map = HashMap::new();
-        for native in TABLES.iter().flat_map(|t| t.iter()) {
+        for native in TABLES.iter().flat_map(|m| m.iter()).flat_map(|t| t.iter()) {
             let module = Atom::intern(native.module).expect("module name is an atom");
             let function = Atom::intern(native.function).expect("function name is an atom");
             let previous = map.insert((module, function, native.arity), native.fun);

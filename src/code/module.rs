@@ -181,6 +181,12 @@ pub fn ensure_loaded(name: Atom) -> Result<&'static Module, LoadFailure> {
     if let Some(module) = loaded(name) {
         return Ok(module);
     }
+    // `erlang` is the VM's own: its functions are natives. OTP's
+    // erlang.beam holds stubs for them that would call themselves forever,
+    // so a function without a native is `undef` instead.
+    if name == crate::term::atoms::ERLANG {
+        return Err(LoadFailure::NotFound);
+    }
     let table = table();
     let _guard = table.loading.lock();
     if let Some(module) = loaded(name) {

@@ -10,6 +10,7 @@
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 
+
 use super::build;
 use super::{Term, View};
 use crate::heap::TermAlloc;
@@ -46,13 +47,34 @@ fn integer(term: Term) -> Result<BigInt, ArithError> {
     build::to_bigint(term).ok_or(ArithError::Badarith)
 }
 
+/// An integer as erts converts it to a float (`big_to_double`): limb by
+/// limb from the most significant, each step rounded, so a few bignums
+/// round differently from a correctly rounded conversion; `None` when the
+/// result is not finite (or the term is no integer).
+pub fn integer_to_f64(term: Term) -> Option<f64> {
+    match term.view() {
+        View::Small(v) => Some(v as f64),
+        View::Big { negative, limbs } => limbs_to_f64(negative, limbs),
+        _ => None,
+    }
+}
+
+fn limbs_to_f64(negative: bool, limbs: &[u64]) -> Option<f64> {
+    let mut d = 0.0f64;
+    for &limb in limbs.iter().rev() {
+        d = d * 18_446_744_073_709_551_616.0 + limb as f64;
+        if !d.is_finite() {
+            return None;
+        }
+    }
+    Some(if negative { -d } else { d })
+}
+
 /// An integer to a float, as erl converts in mixed arithmetic: `badarith`
 /// when it does not fit.
 fn int_to_float(value: &BigInt) -> Result<f64, ArithError> {
-    value
-        .to_f64()
-        .filter(|f| f.is_finite())
-        .ok_or(ArithError::Badarith)
+    let (sign, limbs) = value.to_u64_digits();
+    limbs_to_f64(sign == num_bigint::Sign::Minus, &limbs).ok_or(ArithError::Badarith)
 }
 
 fn make_int(heap: &mut impl TermAlloc, value: &BigInt) -> ArithResult {

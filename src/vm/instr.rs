@@ -108,6 +108,9 @@ pub type Label = u32;
 /// "No failure label": the instruction raises instead of jumping.
 pub const NO_LABEL: Label = u32::MAX;
 
+/// A tail call from a function without a frame to drop.
+pub const NO_FRAME: u32 = u32::MAX;
+
 /// The operands of a BIF call, kept beside the code.
 #[derive(Clone, Copy, Debug)]
 pub struct BifCall {
@@ -165,6 +168,16 @@ pub enum BadEnd {
     IfClause,
     /// `{badrecord, V}`.
     Badrecord,
+}
+
+/// A float register operation.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FloatOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Negate,
 }
 
 /// How leaving a `try` or `catch` presents the exception it caught.
@@ -332,7 +345,8 @@ pub enum Instr {
         export: &'static Export,
     },
     /// A call of a native function with `x0..arity` as arguments; the result
-    /// goes to `x0`. `tail` returns afterwards (after dropping `slots`).
+    /// goes to `x0`. `tail` returns afterwards, after dropping a frame of
+    /// `slots` unless `slots` is [`NO_FRAME`] (`call_ext_only`).
     CallNative {
         native: NativeFn,
         export: &'static Export,
@@ -400,6 +414,14 @@ pub enum Instr {
         last: bool,
         slots: u32,
     },
+    /// `erlang:apply/2` (`fun_form`: `x0` a fun, `x1` its argument list) and
+    /// `erlang:apply/3` (`x0:x1(x2...)`) called as functions; `slots` as in
+    /// [`Instr::CallNative`] when `tail`.
+    ApplyList {
+        fun_form: bool,
+        tail: bool,
+        slots: u32,
+    },
     /// `put_map_assoc` (`exact: false`) and `put_map_exact`: the map in
     /// `src` with the key/value pairs at `operands[start..start + 2*count]`.
     PutMap {
@@ -428,10 +450,40 @@ pub enum Instr {
         start: u32,
         count: u32,
     },
-    /// An instruction the interpreter does not run yet; executing it raises
-    /// an `undef`-like internal error naming it.
+    /// `fmove` of a float term into float register `fr`.
+    FLoad {
+        src: Src,
+        fr: u32,
+    },
+    /// `fmove` of float register `fr` into a register, as a boxed float.
+    FStore {
+        fr: u32,
+        dst: Dst,
+    },
+    /// `fmove` between float registers.
+    FMove {
+        from: u32,
+        to: u32,
+    },
+    /// `fconv`: a number term into float register `fr` (`badarith` for
+    /// anything else).
+    FConv {
+        src: Src,
+        fr: u32,
+    },
+    /// `fadd`, `fsub`, `fmul`, `fdiv` and `fnegate` (whose `b` is unused);
+    /// a non-finite result is `badarith`.
+    FArith {
+        op: FloatOp,
+        a: u32,
+        b: u32,
+        dst: u32,
+    },
+    /// An instruction the interpreter does not run yet, or a call of a BIF
+    /// with no native; executing it raises an error naming it.
     Unsupported {
         opcode: u8,
+        bif: Option<&'static Export>,
     },
 }
 

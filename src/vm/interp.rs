@@ -15,7 +15,7 @@ use crate::code::module::{self, module_in_slot, CodeRef, LoadFailure, Module};
 use crate::code::Export;
 use crate::term::{atoms, build, order, Atom, Term, View};
 use crate::vm::instr::{
-    BadEnd, CatchExit, Compare, Dst, Instr, Src, SrcKind, TypeTest, NO_LABEL,
+    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Src, SrcKind, TypeTest, NO_FRAME, NO_LABEL,
 };
 use crate::vm::process::Process;
 
@@ -71,6 +71,7 @@ pub fn call(
         p: process,
         cp: 0,
         scratch: Vec::new(),
+        fr: Box::new([0.0; FLOAT_REGISTERS]),
     };
     match interp.enter(export) {
         Ok(pc) => interp.run(pc),
@@ -87,7 +88,12 @@ struct Interp<'p> {
     cp: u64,
     /// Reused buffer for building tuples from operands.
     scratch: Vec<Term>,
+    /// The float registers.
+    fr: Box<[f64; FLOAT_REGISTERS]>,
 }
+
+/// BEAM's number of float registers.
+const FLOAT_REGISTERS: usize = 1024;
 
 impl Interp<'_> {
     #[inline]
@@ -410,7 +416,7 @@ impl Interp<'_> {
                         if !tail {
                             continue;
                         }
-                        if slots > 0 {
+                        if slots != NO_FRAME {
                             self.deallocate(slots);
                         }
                         match self.return_to() {
@@ -617,6 +623,73 @@ impl Interp<'_> {
                         Err((origin, raised)) => (raised, origin),
                     }
                 }
+                Instr::ApplyList {
+                    fun_form,
+                    tail,
+                    slots,
+                } => {
+                    let (target, list) = if fun_form {
+                        (self.p.x[0], self.p.x[1])
+                    } else {
+                        (self.p.x[0], self.p.x[2])
+                    };
+                    let function = self.p.x[1];
+                    let Some(args) = list.list_to_vec() else {
+                        let export = crate::code::export_entry(
+                            atoms::ERLANG,
+                            Atom::intern("apply").expect("atom"),
+                            if fun_form { 2 } else { 3 },
+                        );
+                        let arity = export.arity as usize;
+                        let args = self.p.x[..arity].to_vec();
+                        let raised = Raised::badarg();
+                        let exception = self.exception(raised, Origin::Native(export, args), Some(pc));
+                        pc = self.unwind(exception)?;
+                        continue;
+                    };
+                    for (i, a) in args.iter().enumerate() {
+                        self.p.x[i] = *a;
+                    }
+                    let arity = args.len();
+                    if tail && slots != NO_FRAME {
+                        self.deallocate(slots);
+                    }
+                    let return_to = pc.code_ref().to_word();
+                    let entered = if fun_form {
+                        self.enter_fun(target, arity)
+                    } else {
+                        match (target.as_atom(), function.as_atom()) {
+                            (Some(m), Some(f)) => {
+                                let export = crate::code::export_entry(m, f, arity as u32);
+                                self.enter_export(export)
+                            }
+                            _ => Err((Origin::Code, Raised::badarg())),
+                        }
+                    };
+                    match entered {
+                        Ok(Entered::Code(next)) => {
+                            if !tail {
+                                self.cp = return_to;
+                            }
+                            pc = next;
+                            continue;
+                        }
+                        Ok(Entered::Returned(result)) => {
+                            self.p.x[0] = result;
+                            if !tail {
+                                continue;
+                            }
+                            match self.return_to() {
+                                Some(next) => {
+                                    pc = next;
+                                    continue;
+                                }
+                                None => return Ok(self.p.x[0]),
+                            }
+                        }
+                        Err((origin, raised)) => (raised, origin),
+                    }
+                }
                 Instr::PutMap {
                     exact,
                     fail,
@@ -695,7 +768,59 @@ impl Interp<'_> {
                     }
                     continue;
                 }
-                Instr::Unsupported { opcode } => {
+                Instr::FLoad { src, fr } => {
+                    let v = self.read(module, src);
+                    self.fr[fr as usize] = v.as_float().expect("fmove of a float term");
+                    continue;
+                }
+                Instr::FStore { fr, dst } => {
+                    let f = build::float(&mut self.p.heap, self.fr[fr as usize]);
+                    self.write(dst, f);
+                    continue;
+                }
+                Instr::FMove { from, to } => {
+                    self.fr[to as usize] = self.fr[from as usize];
+                    continue;
+                }
+                Instr::FConv { src, fr } => {
+                    let v = self.read(module, src);
+                    match v
+                        .as_float()
+                        .or_else(|| crate::term::arith::integer_to_f64(v))
+                    {
+                        Some(f) => {
+                            self.fr[fr as usize] = f;
+                            continue;
+                        }
+                        None => (Raised::badarith(), Origin::Code),
+                    }
+                }
+                Instr::FArith { op, a, b, dst } => {
+                    let (x, y) = (self.fr[a as usize], self.fr[b as usize]);
+                    let r = match op {
+                        FloatOp::Add => x + y,
+                        FloatOp::Sub => x - y,
+                        FloatOp::Mul => x * y,
+                        FloatOp::Div => x / y,
+                        FloatOp::Negate => -x,
+                    };
+                    if r.is_finite() {
+                        self.fr[dst as usize] = r;
+                        continue;
+                    }
+                    (Raised::badarith(), Origin::Code)
+                }
+                // A BIF with no native yet: `undef`, naming it.
+                Instr::Unsupported {
+                    bif: Some(export), ..
+                } => {
+                    let args = self.p.x[..export.arity as usize].to_vec();
+                    (
+                        Raised::error(Term::atom(atoms::UNDEF)),
+                        Origin::Call(export.module, export.function, args),
+                    )
+                }
+                Instr::Unsupported { opcode, bif: None } => {
                     let name = crate::isa::GenOp::from_number(opcode).map_or("?", |op| op.name());
                     let what = Term::atom(Atom::intern(name).expect("opcode names are atoms"));
                     let tag =

@@ -19,7 +19,8 @@ use crate::isa::GenOp;
 use crate::loader::{BeamFile, Instr as GenInstr, Location, Operand, Register};
 use crate::term::{build, Term};
 use crate::vm::instr::{
-    BadEnd, BifCall, CatchExit, Compare, Dst, Instr, Label, Src, TypeTest, NO_LABEL,
+    BadEnd, BifCall, CatchExit, Compare, Dst, FloatOp, Instr, Label, Src, TypeTest, NO_FRAME,
+    NO_LABEL,
 };
 
 /// Translates `beam` into the module that will live in `slot`.
@@ -273,9 +274,20 @@ impl Translator<'_> {
                 let export = self.import(a[1])?;
                 let slots = match instr.op {
                     GenOp::CallExtLast => Self::unsigned(a[2])?,
-                    _ => 0,
+                    _ => NO_FRAME,
                 };
                 let tail = instr.op != GenOp::CallExt;
+                let is_apply = export.module == crate::term::atoms::ERLANG
+                    && export.function.name() == "apply"
+                    && (export.arity == 2 || export.arity == 3);
+                if is_apply {
+                    self.emit(Instr::ApplyList {
+                        fun_form: export.arity == 2,
+                        tail,
+                        slots,
+                    });
+                    return Ok(());
+                }
                 match bif::lookup(export.module, export.function, export.arity) {
                     Some(native) => self.emit(Instr::CallNative {
                         native,
@@ -645,8 +657,48 @@ impl Translator<'_> {
                     }
                 });
             }
+            GenOp::Fclearerror | GenOp::Fcheckerror => {}
+            GenOp::Fmove => match (a[0], a[1]) {
+                (Operand::FloatReg(from), Operand::FloatReg(to)) => {
+                    self.emit(Instr::FMove { from, to })
+                }
+                (Operand::FloatReg(fr), dst) => {
+                    let dst = self.dst(dst)?;
+                    self.emit(Instr::FStore { fr, dst });
+                }
+                (src, Operand::FloatReg(fr)) => {
+                    let src = self.src(src)?;
+                    self.emit(Instr::FLoad { src, fr });
+                }
+                _ => return Err("fmove needs a float register".into()),
+            },
+            GenOp::Fconv => {
+                let src = self.src(a[0])?;
+                let Operand::FloatReg(fr) = a[1] else {
+                    return Err("fconv needs a float register".into());
+                };
+                self.emit(Instr::FConv { src, fr });
+            }
+            GenOp::Fadd | GenOp::Fsub | GenOp::Fmul | GenOp::Fdiv | GenOp::Fnegate => {
+                let regs: Vec<u32> = a[1..]
+                    .iter()
+                    .map(|o| match o {
+                        Operand::FloatReg(r) => Ok(*r),
+                        other => Err(format!("expected a float register, got {other:?}")),
+                    })
+                    .collect::<Result<_>>()?;
+                let (op, a, b, dst) = match instr.op {
+                    GenOp::Fadd => (FloatOp::Add, regs[0], regs[1], regs[2]),
+                    GenOp::Fsub => (FloatOp::Sub, regs[0], regs[1], regs[2]),
+                    GenOp::Fmul => (FloatOp::Mul, regs[0], regs[1], regs[2]),
+                    GenOp::Fdiv => (FloatOp::Div, regs[0], regs[1], regs[2]),
+                    _ => (FloatOp::Negate, regs[0], regs[0], regs[1]),
+                };
+                self.emit(Instr::FArith { op, a, b, dst });
+            }
             other => self.emit(Instr::Unsupported {
                 opcode: other.number(),
+                bif: None,
             }),
         }
         Ok(())
@@ -666,6 +718,7 @@ impl Translator<'_> {
         let Some(native) = bif::lookup(export.module, export.function, export.arity) else {
             self.emit(Instr::Unsupported {
                 opcode: instr.op.number(),
+                bif: Some(export),
             });
             return Ok(());
         };

@@ -60,7 +60,25 @@ fn iolist_size(_: &mut Process, args: &[Term]) -> NativeResult {
     Ok(Term::small(bytes.len() as i64))
 }
 
+/// `byte_size/1`: bytes of a bitstring, a partial last byte counted.
+fn byte_size(_: &mut Process, args: &[Term]) -> NativeResult {
+    match args[0].view() {
+        View::Bitstring(b) => Ok(Term::small(b.bit_len.div_ceil(8) as i64)),
+        _ => Err(Raised::badarg()),
+    }
+}
+
+/// `bit_size/1`.
+fn bit_size(_: &mut Process, args: &[Term]) -> NativeResult {
+    match args[0].view() {
+        View::Bitstring(b) => Ok(Term::small(b.bit_len as i64)),
+        _ => Err(Raised::badarg()),
+    }
+}
+
 pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
+    "byte_size"/1 => byte_size,
+    "bit_size"/1 => bit_size,
     "binary_to_list"/1 => binary_to_list,
     "list_to_binary"/1 => list_to_binary,
     "iolist_to_binary"/1 => iolist_to_binary,

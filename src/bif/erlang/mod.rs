@@ -3,16 +3,18 @@
 
 use std::borrow::Cow;
 
-use super::{Native, NativeResult, Raised};
+use super::Native;
 use crate::term::{build, Atom, Bitstring, Term, View};
 use crate::vm::process::Process;
 
 mod arith;
 mod atoms;
 mod binaries;
+mod code;
 mod compare;
 mod dictionary;
 mod display;
+mod etf;
 mod floats;
 mod hash;
 mod identity;
@@ -25,14 +27,16 @@ mod timezone;
 mod tuples;
 mod types;
 
-/// The tables of every area.
-const TABLES: &[&[Native]] = &[
+/// The tables of every area: every native function of the `erlang` module.
+pub(crate) const TABLES: &[&[Native]] = &[
     arith::NATIVES,
     atoms::NATIVES,
     binaries::NATIVES,
+    code::NATIVES,
     compare::NATIVES,
     dictionary::NATIVES,
     display::NATIVES,
+    etf::NATIVES,
     floats::NATIVES,
     hash::NATIVES,
     identity::NATIVES,
@@ -44,56 +48,6 @@ const TABLES: &[&[Native]] = &[
     tuples::NATIVES,
     types::NATIVES,
 ];
-
-const fn total_len(tables: &[&[Native]]) -> usize {
-    let mut total = 0;
-    let mut i = 0;
-    while i < tables.len() {
-        total += tables[i].len();
-        i += 1;
-    }
-    total
-}
-
-/// Fills the array before it is overwritten; never registered.
-fn placeholder(_process: &mut Process, _args: &[Term]) -> NativeResult {
-    Err(Raised::badarg())
-}
-
-const PLACEHOLDER: Native = Native {
-    module: "erlang",
-    function: "",
-    arity: 0,
-    fun: placeholder,
-};
-
-/// The tables laid end to end, at compile time.
-const fn concat<const N: usize>(tables: &[&[Native]]) -> [Native; N] {
-    let mut out = [PLACEHOLDER; N];
-    let mut n = 0;
-    let mut t = 0;
-    while t < tables.len() {
-        let mut i = 0;
-        while i < tables[t].len() {
-            let row = &tables[t][i];
-            out[n] = Native {
-                module: row.module,
-                function: row.function,
-                arity: row.arity,
-                fun: row.fun,
-            };
-            n += 1;
-            i += 1;
-        }
-        t += 1;
-    }
-    out
-}
-
-const ALL: [Native; total_len(TABLES)] = concat(TABLES);
-
-/// Every native function of the `erlang` module.
-pub(crate) const NATIVES: &[Native] = &ALL;
 
 // ---- helpers shared by the areas ------------------------------------------
 
@@ -226,12 +180,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_native_is_in_the_joined_table() {
-        let total: usize = TABLES.iter().map(|t| t.len()).sum();
-        assert_eq!(NATIVES.len(), total);
-        assert!(NATIVES.iter().all(|n| !n.function.is_empty()));
+    fn every_native_of_every_area_is_registered() {
         let erlang = Atom::intern("erlang").unwrap();
-        for n in NATIVES {
+        for n in TABLES.iter().flat_map(|t| t.iter()) {
+            assert_eq!(n.module, "erlang");
             let f = Atom::intern(n.function).unwrap();
             assert!(super::super::lookup(erlang, f, n.arity).is_some());
         }

@@ -140,32 +140,11 @@ fn binary_to_integer_2(process: &mut Process, args: &[Term]) -> NativeResult {
     parse_integer(process, &text, base)
 }
 
-/// An integer as erts converts it to a float (`big_to_double`): limb by
-/// limb from the most significant, each step rounded, so a few bignums
-/// round differently from a correctly rounded conversion; `None` when the
-/// result is not finite.
-pub(super) fn integer_to_f64(term: Term) -> Option<f64> {
-    match term.view() {
-        View::Small(v) => Some(v as f64),
-        View::Big { negative, limbs } => {
-            let mut d = 0.0f64;
-            for &limb in limbs.iter().rev() {
-                d = d * 18_446_744_073_709_551_616.0 + limb as f64;
-                if !d.is_finite() {
-                    return None;
-                }
-            }
-            Some(if negative { -d } else { d })
-        }
-        _ => None,
-    }
-}
-
 fn float(process: &mut Process, args: &[Term]) -> NativeResult {
     if args[0].is_float() {
         return Ok(args[0]);
     }
-    let value = integer_to_f64(args[0]).ok_or_else(Raised::badarg)?;
+    let value = crate::term::arith::integer_to_f64(args[0]).ok_or_else(Raised::badarg)?;
     Ok(build::float(&mut process.heap, value))
 }
 
