@@ -85,7 +85,10 @@ mod tests {
     use crate::term::{atoms, LocalPid};
 
     fn run(f: crate::bif::NativeFn, args: &[Term]) -> Result<Option<f64>, Term> {
-        let mut process = Process::new(LocalPid { number: 1, serial: 0 });
+        let mut process = Process::new(LocalPid {
+            number: 1,
+            serial: 0,
+        });
         f(&mut process, args)
             .map(|t| t.as_float())
             .map_err(|e| e.reason)
@@ -96,11 +99,23 @@ mod tests {
         // erl: math:sqrt(16) =:= 4.0, math:pow(2, 10) =:= 1024.0,
         // math:floor(-1.5) =:= -2.0.
         assert_eq!(run(sqrt, &[Term::small(16)]), Ok(Some(4.0)));
-        assert_eq!(run(pow, &[Term::small(2), Term::small(10)]), Ok(Some(1024.0)));
+        assert_eq!(
+            run(pow, &[Term::small(2), Term::small(10)]),
+            Ok(Some(1024.0))
+        );
         assert_eq!(run(floor, &[Term::small(-1)]), Ok(Some(-1.0)));
         // erl: math:sqrt(-1) and math:log(0) are badarith; math:sqrt(a) badarg.
-        assert_eq!(run(sqrt, &[Term::small(-1)]), Err(Term::atom(atoms::BADARITH)));
-        assert_eq!(run(log, &[Term::small(0)]), Err(Term::atom(atoms::BADARITH)));
-        assert_eq!(run(sqrt, &[Term::atom(atoms::OK)]), Err(Term::atom(atoms::BADARG)));
+        assert_eq!(
+            run(sqrt, &[Term::small(-1)]),
+            Err(Term::atom(atoms::BADARITH))
+        );
+        assert_eq!(
+            run(log, &[Term::small(0)]),
+            Err(Term::atom(atoms::BADARITH))
+        );
+        assert_eq!(
+            run(sqrt, &[Term::atom(atoms::OK)]),
+            Err(Term::atom(atoms::BADARG))
+        );
     }
 }

@@ -10,7 +10,6 @@
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 
-
 use super::build;
 use super::{Term, View};
 use crate::heap::TermAlloc;

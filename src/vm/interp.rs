@@ -54,8 +54,11 @@ enum Origin {
     /// A native function, called with these arguments.
     Native(&'static Export, Vec<Term>),
     /// A function that was called with these arguments and matched no
-    /// clause (or does not exist, for `undef`).
+    /// clause.
     Call(Atom, Atom, Vec<Term>),
+    /// A call of a function that does not exist; `tail` when the caller's
+    /// frame is already gone.
+    Undef(Atom, Atom, Vec<Term>, bool),
 }
 
 /// Calls `export` with `args` in `process` and runs until it returns.
@@ -150,7 +153,7 @@ impl Interp<'_> {
             None => {
                 let args = self.p.x[..export.arity as usize].to_vec();
                 Err((
-                    Origin::Call(export.module, export.function, args),
+                    Origin::Undef(export.module, export.function, args, false),
                     Term::atom(atoms::UNDEF),
                 ))
             }
@@ -394,7 +397,7 @@ impl Interp<'_> {
                             pc = next;
                             continue;
                         }
-                        Err((origin, reason)) => (Raised::error(reason), origin),
+                        Err((origin, reason)) => (Raised::error(reason), as_tail(origin)),
                     }
                 }
                 Instr::CallExtOnly { export } => match self.enter(export) {
@@ -402,7 +405,7 @@ impl Interp<'_> {
                         pc = next;
                         continue;
                     }
-                    Err((origin, reason)) => (Raised::error(reason), origin),
+                    Err((origin, reason)) => (Raised::error(reason), as_tail(origin)),
                 },
                 Instr::CallNative {
                     native,
@@ -531,7 +534,9 @@ impl Interp<'_> {
                 }
                 Instr::RawRaise => {
                     let (class, reason, trace) = (self.p.x[0], self.p.x[1], self.p.x[2]);
-                    match reraise(trace, reason).filter(|e| Term::atom(class_atom(e.class)) == class) {
+                    match reraise(trace, reason)
+                        .filter(|e| Term::atom(class_atom(e.class)) == class)
+                    {
                         Some(exception) => {
                             pc = self.unwind(exception)?;
                             continue;
@@ -643,7 +648,8 @@ impl Interp<'_> {
                         let arity = export.arity as usize;
                         let args = self.p.x[..arity].to_vec();
                         let raised = Raised::badarg();
-                        let exception = self.exception(raised, Origin::Native(export, args), Some(pc));
+                        let exception =
+                            self.exception(raised, Origin::Native(export, args), Some(pc));
                         pc = self.unwind(exception)?;
                         continue;
                     };
@@ -705,7 +711,8 @@ impl Interp<'_> {
                             continue;
                         }
                         let reason = self.tagged(atoms::BADMAP, map);
-                        let exception = self.exception(Raised::error(reason), Origin::Code, Some(pc));
+                        let exception =
+                            self.exception(Raised::error(reason), Origin::Code, Some(pc));
                         pc = self.unwind(exception)?;
                         continue;
                     };
@@ -717,7 +724,11 @@ impl Interp<'_> {
                     let result = if exact {
                         crate::term::map::update_pairs(&mut self.p.heap, map_ref, &pairs)
                     } else {
-                        Ok(crate::term::map::put_pairs(&mut self.p.heap, map_ref, &pairs))
+                        Ok(crate::term::map::put_pairs(
+                            &mut self.p.heap,
+                            map_ref,
+                            &pairs,
+                        ))
                     };
                     match result {
                         Ok(new_map) => {
@@ -740,13 +751,15 @@ impl Interp<'_> {
                     let map = self.read(module, src);
                     let operands = &module.operands[start as usize..(start + 2 * count) as usize];
                     let found = crate::term::MapRef::from_term(map).is_some_and(|m| {
-                        operands.chunks(2).all(|kv| match m.get(self.read(module, kv[0])) {
-                            Some(value) => {
-                                self.write(src_as_dst(kv[1]), value);
-                                true
-                            }
-                            None => false,
-                        })
+                        operands
+                            .chunks(2)
+                            .all(|kv| match m.get(self.read(module, kv[0])) {
+                                Some(value) => {
+                                    self.write(src_as_dst(kv[1]), value);
+                                    true
+                                }
+                                None => false,
+                            })
                     });
                     if !found {
                         pc.ip = fail as usize;
@@ -761,8 +774,9 @@ impl Interp<'_> {
                 } => {
                     let map = self.read(module, src);
                     let keys = &module.operands[start as usize..(start + count) as usize];
-                    let ok = crate::term::MapRef::from_term(map)
-                        .is_some_and(|m| keys.iter().all(|&k| m.get(self.read(module, k)).is_some()));
+                    let ok = crate::term::MapRef::from_term(map).is_some_and(|m| {
+                        keys.iter().all(|&k| m.get(self.read(module, k)).is_some())
+                    });
                     if !ok {
                         pc.ip = fail as usize;
                     }
@@ -927,7 +941,10 @@ impl Interp<'_> {
                 let heap = &mut self.p.heap;
                 let args = build::list(heap, &args);
                 let pair = build::tuple(heap, &[fun, args]);
-                Err((Origin::Code, Raised::error(self.tagged(atoms::BADARITY, pair))))
+                Err((
+                    Origin::Code,
+                    Raised::error(self.tagged(atoms::BADARITY, pair)),
+                ))
             }
             _ => Err((Origin::Code, Raised::error(self.tagged(atoms::BADFUN, fun)))),
         }
@@ -943,12 +960,16 @@ impl Interp<'_> {
         // The BIFs that raise on purpose leave no frame of their own: the
         // caller's frame is on top, with error/2,3's Args instead of its arity.
         let mut caller_args = None;
+        let mut error_info_item = None;
         let origin = match origin {
             Origin::Native(export, args) if export.module == atoms::ERLANG => {
                 match (export.function.name(), export.arity) {
                     ("error" | "exit" | "throw" | "nif_error", 1) => Origin::Code,
                     ("error" | "nif_error", 2) | ("error", 3) => {
                         caller_args = Some(args[1]).filter(|a| a.is_list() || a.is_nil());
+                        if export.arity == 3 {
+                            error_info_item = error_info_option(args[2]);
+                        }
                         Origin::Code
                     }
                     ("raise", 3) => {
@@ -995,15 +1016,31 @@ impl Interp<'_> {
                     &[Term::atom(*m), Term::atom(*f), args, location],
                 ));
             }
+            Origin::Undef(m, f, args, _) => {
+                let args = build::list(heap, args);
+                frames.push(build::tuple(
+                    heap,
+                    &[Term::atom(*m), Term::atom(*f), args, Term::NIL],
+                ));
+            }
             Origin::Code => {}
         }
         // The frame of the code that raised (for a function_clause, the
         // function itself is the frame above).
-        if let (Some(pc), false) = (pc, matches!(origin, Origin::Call(..))) {
+        let caller_frame_gone = matches!(origin, Origin::Call(..) | Origin::Undef(.., true));
+        if let (Some(pc), false) = (pc, caller_frame_gone) {
             let mut frame = code_frame(heap, pc.module, pc.ip.saturating_sub(1));
-            if let Some(args) = caller_args {
+            if caller_args.is_some() || error_info_item.is_some() {
                 let e = frame.as_tuple().expect("a frame is a tuple");
-                frame = build::tuple(heap, &[e[0], e[1], args, e[3]]);
+                let args = caller_args.unwrap_or(e[2]);
+                let mut location = e[3];
+                if let Some(info) = error_info_item {
+                    // error/3's {error_info, Map} ends the location list.
+                    let mut items = location.list_to_vec().unwrap_or_default();
+                    items.push(info);
+                    location = build::list(heap, &items);
+                }
+                frame = build::tuple(heap, &[e[0], e[1], args, location]);
             }
             frames.push(frame);
         }
@@ -1017,10 +1054,17 @@ impl Interp<'_> {
                 return_addresses.push(word);
             }
         }
+        let mut previous = None;
         for word in return_addresses {
             if frames.len() >= BACKTRACE_DEPTH {
                 break;
             }
+            // As erts's gather_stacktrace: a return address equal to the one
+            // before (deep recursion at one call site) is recorded once.
+            if previous == Some(word) {
+                continue;
+            }
+            previous = Some(word);
             if let Some(code) = CodeRef::from_word(word) {
                 let module = module_in_slot(code.slot);
                 // A return address points after the call: the call's location.
@@ -1038,6 +1082,23 @@ impl Interp<'_> {
             reason: raised.reason,
             stacktrace,
         }
+    }
+}
+
+/// The `{error_info, Map}` option of `error/3`'s options list, if any.
+fn error_info_option(options: Term) -> Option<Term> {
+    options.list_iter().find(|item| {
+        item.as_tuple().is_some_and(|e| {
+            e.len() == 2 && e[0].as_atom().is_some_and(|a| a.name() == "error_info")
+        })
+    })
+}
+
+/// An `undef` from a tail call: the caller's frame is gone.
+fn as_tail(origin: Origin) -> Origin {
+    match origin {
+        Origin::Undef(m, f, args, _) => Origin::Undef(m, f, args, true),
+        other => other,
     }
 }
 

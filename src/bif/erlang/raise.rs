@@ -26,7 +26,27 @@ fn exit(_: &mut Process, args: &[Term]) -> NativeResult {
     Err(Raised::exit(args[0]))
 }
 
+/// `erlang:raise(Class, Reason, Stacktrace)`: raises with the given stack
+/// trace (the interpreter takes it from the arguments); with a bad class or
+/// a stack trace that is not a list it returns `badarg`, as erl does.
+fn raise(_: &mut Process, args: &[Term]) -> NativeResult {
+    let class = match args[0].as_atom().map(|a| a.name()) {
+        Some("error") => crate::bif::Class::Error,
+        Some("exit") => crate::bif::Class::Exit,
+        Some("throw") => crate::bif::Class::Throw,
+        _ => return Ok(Term::atom(crate::term::atoms::BADARG)),
+    };
+    if args[2].list_to_vec().is_none() {
+        return Ok(Term::atom(crate::term::atoms::BADARG));
+    }
+    Err(Raised {
+        class,
+        reason: args[1],
+    })
+}
+
 pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
+    "raise"/3 => raise,
     "error"/1 => error,
     "error"/2 => error,
     "error"/3 => error,
