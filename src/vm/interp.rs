@@ -603,28 +603,13 @@ impl Interp<'_> {
                     if last {
                         self.deallocate(slots);
                     }
-                    let return_to = pc.code_ref().to_word();
-                    match self.enter_export(export) {
-                        Ok(Entered::Code(next)) => {
-                            if !last {
-                                self.cp = return_to;
-                            }
+                    let entered = self.enter_export(export);
+                    match self.continue_call(entered, pc, last) {
+                        Ok(Some(next)) => {
                             pc = next;
                             continue;
                         }
-                        Ok(Entered::Returned(result)) => {
-                            self.p.x[0] = result;
-                            if !last {
-                                continue;
-                            }
-                            match self.return_to() {
-                                Some(next) => {
-                                    pc = next;
-                                    continue;
-                                }
-                                None => return Ok(self.p.x[0]),
-                            }
-                        }
+                        Ok(None) => return Ok(self.p.x[0]),
                         Err((origin, raised)) => (raised, origin),
                     }
                 }
@@ -660,7 +645,6 @@ impl Interp<'_> {
                     if tail && slots != NO_FRAME {
                         self.deallocate(slots);
                     }
-                    let return_to = pc.code_ref().to_word();
                     let entered = if fun_form {
                         self.enter_fun(target, arity)
                     } else {
@@ -672,27 +656,12 @@ impl Interp<'_> {
                             _ => Err((Origin::Code, Raised::badarg())),
                         }
                     };
-                    match entered {
-                        Ok(Entered::Code(next)) => {
-                            if !tail {
-                                self.cp = return_to;
-                            }
+                    match self.continue_call(entered, pc, tail) {
+                        Ok(Some(next)) => {
                             pc = next;
                             continue;
                         }
-                        Ok(Entered::Returned(result)) => {
-                            self.p.x[0] = result;
-                            if !tail {
-                                continue;
-                            }
-                            match self.return_to() {
-                                Some(next) => {
-                                    pc = next;
-                                    continue;
-                                }
-                                None => return Ok(self.p.x[0]),
-                            }
-                        }
+                        Ok(None) => return Ok(self.p.x[0]),
                         Err((origin, raised)) => (raised, origin),
                     }
                 }
@@ -898,6 +867,34 @@ impl Interp<'_> {
                 build::tuple(heap, &[Term::atom(atoms::EXIT), inner])
             }
             _ => build::tuple(heap, &[Term::atom(atoms::EXIT), reason]),
+        }
+    }
+
+    /// Where a call that was entered goes on: into the callee's code (after
+    /// saving the return address unless `tail`), or, when a native already
+    /// returned its result into `x0`, to the next instruction or (for a
+    /// tail call) back to the caller. `Ok(None)` ends the run.
+    fn continue_call(
+        &mut self,
+        entered: Result<Entered, (Origin, Raised)>,
+        pc: Pc,
+        tail: bool,
+    ) -> Result<Option<Pc>, (Origin, Raised)> {
+        match entered? {
+            Entered::Code(next) => {
+                if !tail {
+                    self.cp = pc.code_ref().to_word();
+                }
+                Ok(Some(next))
+            }
+            Entered::Returned(result) => {
+                self.p.x[0] = result;
+                if tail {
+                    Ok(self.return_to())
+                } else {
+                    Ok(Some(pc))
+                }
+            }
         }
     }
 
