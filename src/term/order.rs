@@ -35,23 +35,43 @@ use super::{atoms, Atom, Bitstring, MapRef, Term, View};
 /// Erlang term order with arithmetic comparison of numbers (`<`, `==`):
 /// `1 == 1.0` is `Equal`.
 pub fn compare(a: Term, b: Term) -> Ordering {
+    if let (Some(x), Some(y)) = (a.as_small(), b.as_small()) {
+        return x.cmp(&y);
+    }
     Comparison::run(a, b, false)
 }
 
 /// Exact term order (`=:=`, and the order of map keys): `1` and `1.0` differ,
 /// and every integer sorts before every float.
 pub fn compare_exact(a: Term, b: Term) -> Ordering {
+    if let (Some(x), Some(y)) = (a.as_small(), b.as_small()) {
+        return x.cmp(&y);
+    }
     Comparison::run(a, b, true)
+}
+
+/// Equality decided from the words alone: the same word is the same term,
+/// and two different immediates are never equal (a float equal to an
+/// integer is boxed). `None` when the terms must be compared.
+#[inline]
+fn equal_by_word(a: Term, b: Term) -> Option<bool> {
+    if a == b {
+        Some(true)
+    } else if a.is_immediate() && b.is_immediate() {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// `A == B`.
 pub fn eq(a: Term, b: Term) -> bool {
-    compare(a, b) == Ordering::Equal
+    equal_by_word(a, b).unwrap_or_else(|| compare(a, b) == Ordering::Equal)
 }
 
 /// `A =:= B`.
 pub fn exact_eq(a: Term, b: Term) -> bool {
-    compare_exact(a, b) == Ordering::Equal
+    equal_by_word(a, b).unwrap_or_else(|| compare_exact(a, b) == Ordering::Equal)
 }
 
 /// Work left in a comparison. `exact` says which order applies.

@@ -19,6 +19,9 @@ use crate::vm::instr::{
 };
 use crate::vm::process::Process;
 
+/// Native calls with at most this many arguments pass them from the stack.
+const NATIVE_ARGS_ON_STACK: usize = 8;
+
 /// Frames kept in a stack trace (erl's default `backtrace_depth`).
 const BACKTRACE_DEPTH: usize = 8;
 
@@ -161,8 +164,16 @@ impl Interp<'_> {
     }
 
     fn call_native(&mut self, native: NativeFn, arity: usize) -> Result<Term, Raised> {
-        let args: Vec<Term> = self.p.x[..arity].to_vec();
-        native(self.p, &args)
+        // The arguments are copied out of the X registers, which the native
+        // may write (it gets the whole process); on the stack when few.
+        if arity <= NATIVE_ARGS_ON_STACK {
+            let mut args = [Term::NIL; NATIVE_ARGS_ON_STACK];
+            args[..arity].copy_from_slice(&self.p.x[..arity]);
+            native(self.p, &args[..arity])
+        } else {
+            let args = self.p.x[..arity].to_vec();
+            native(self.p, &args)
+        }
     }
 
     /// Returns to `cp`, or ends the run with `x0`.
@@ -354,7 +365,7 @@ impl Interp<'_> {
                     let table = &module.select_values[start as usize..(start + count) as usize];
                     pc.ip = table
                         .iter()
-                        .find(|(v, _)| *v == value || order::exact_eq(*v, value))
+                        .find(|(v, _)| order::exact_eq(*v, value))
                         .map_or(fail, |&(_, l)| l) as usize;
                     continue;
                 }
@@ -476,7 +487,7 @@ impl Interp<'_> {
                             pc.ip = fail as usize;
                             continue;
                         }
-                        Err(raised) => (raised, Origin::Native(bif.export, args)),
+                        Err(raised) => (raised, Origin::Native(bif.export, args.to_vec())),
                     }
                 }
                 Instr::BadEnd { kind, src } => {
@@ -1217,10 +1228,10 @@ fn compare(cmp: Compare, a: Term, b: Term) -> bool {
     match cmp {
         Compare::Lt => order::compare(a, b) == Less,
         Compare::Ge => order::compare(a, b) != Less,
-        Compare::Eq => a == b || order::eq(a, b),
-        Compare::Ne => !(a == b || order::eq(a, b)),
-        Compare::EqExact => a == b || order::exact_eq(a, b),
-        Compare::NeExact => !(a == b || order::exact_eq(a, b)),
+        Compare::Eq => order::eq(a, b),
+        Compare::Ne => !order::eq(a, b),
+        Compare::EqExact => order::exact_eq(a, b),
+        Compare::NeExact => !order::exact_eq(a, b),
     }
 }
 
