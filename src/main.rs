@@ -191,6 +191,8 @@ fn call(args: &[String]) -> ExitCode {
         return ExitCode::from(1);
     };
     let export = oxbeam::code::export_entry(module, function, terms.len() as u32);
+    // The one process of this run; its number is arbitrary (there is no
+    // process table yet).
     let pid = oxbeam::term::LocalPid {
         number: 80,
         serial: 0,

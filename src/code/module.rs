@@ -152,11 +152,10 @@ pub enum LoadFailure {
     Bad(String),
 }
 
-/// Makes `module` the current version: gives it a slot, registers it, and
-/// points the export entries of its exported functions at its code.
-pub fn install(
-    build: impl FnOnce(u32) -> Result<Module, String>,
-) -> Result<&'static Module, String> {
+/// Makes the module `build` makes the current version: gives it a slot,
+/// registers it, and points the export and fun entries at its code. The
+/// caller holds the loading lock, so slots are handed out one at a time.
+fn install(build: impl FnOnce(u32) -> Result<Module, String>) -> Result<&'static Module, String> {
     let table = table();
     let slot = table.slots.count() as u32;
     let module: &'static Module = Box::leak(Box::new(build(slot)?));

@@ -220,10 +220,9 @@ pub enum Instr {
     Deallocate {
         slots: u32,
     },
-    /// Drops `drop` Y registers of the `keep` that follow them.
+    /// Drops the first `drop` Y registers (the rest move down).
     Trim {
         drop: u32,
-        keep: u32,
     },
     /// Sets a Y register to `[]` (so the GC never sees a stale slot).
     InitY {

@@ -249,12 +249,11 @@ impl Interp<'_> {
                     self.deallocate(slots);
                     continue;
                 }
-                Instr::Trim { drop, keep } => {
+                Instr::Trim { drop } => {
                     // Move the return address up over the dropped slots.
                     let cp = self.p.heap.stack_word(0);
                     self.p.heap.pop_frame(drop as usize);
                     self.p.heap.set_return_address(0, cp);
-                    let _ = keep;
                     continue;
                 }
                 Instr::InitY { y } => {

@@ -350,7 +350,6 @@ impl Translator<'_> {
             }),
             GenOp::Trim => self.emit(Instr::Trim {
                 drop: Self::unsigned(a[0])?,
-                keep: Self::unsigned(a[1])?,
             }),
             GenOp::Return => self.emit(Instr::Return),
             GenOp::Move => {
