@@ -280,18 +280,8 @@ impl<H: TermAlloc> Decoder<'_, '_, H> {
             }))
         };
         let term = match tag {
-            tag::SMALL_INTEGER_EXT => Term::small(self.r.u8()?.into()),
-            tag::INTEGER_EXT => Term::small((self.r.u32()? as i32).into()),
-            tag::SMALL_BIG_EXT => {
-                let len = self.r.u8()?.into();
-                self.bignum(len)?
-            }
-            tag::LARGE_BIG_EXT => {
-                let len = self.r.u32()? as usize;
-                if len > BIG_BYTES_MAX {
-                    return Err(self.error(at, "bignum too large"));
-                }
-                self.bignum(len)?
+            tag::SMALL_INTEGER_EXT | tag::INTEGER_EXT | tag::SMALL_BIG_EXT | tag::LARGE_BIG_EXT => {
+                self.integer(tag, at)?
             }
             tag::NEW_FLOAT_EXT => {
                 let value = f64::from_bits(self.r.u64()?);
@@ -438,24 +428,34 @@ impl<H: TermAlloc> Decoder<'_, '_, H> {
     /// index and uniq of funs).
     fn small_integer(&mut self) -> Result<i64, DecodeError> {
         let at = self.r.pos;
-        let term = match self.r.u8()? {
-            tag::SMALL_INTEGER_EXT => return Ok(self.r.u8()?.into()),
-            tag::INTEGER_EXT => return Ok((self.r.u32()? as i32).into()),
+        let tag = self.r.u8()?;
+        let term = match tag {
+            tag::SMALL_INTEGER_EXT | tag::INTEGER_EXT | tag::SMALL_BIG_EXT | tag::LARGE_BIG_EXT => {
+                self.integer(tag, at)?
+            }
+            _ => return Err(self.error(at, "expected an integer")),
+        };
+        term.as_small()
+            .ok_or_else(|| self.error(at, "integer out of range"))
+    }
+
+    /// The body of an integer of one of the four integer tags (read at `at`).
+    fn integer(&mut self, tag: u8, at: usize) -> Result<Term, DecodeError> {
+        Ok(match tag {
+            tag::SMALL_INTEGER_EXT => Term::small(self.r.u8()?.into()),
+            tag::INTEGER_EXT => Term::small((self.r.u32()? as i32).into()),
             tag::SMALL_BIG_EXT => {
                 let len = self.r.u8()?.into();
                 self.bignum(len)?
             }
-            tag::LARGE_BIG_EXT => {
+            _ => {
                 let len = self.r.u32()? as usize;
                 if len > BIG_BYTES_MAX {
                     return Err(self.error(at, "bignum too large"));
                 }
                 self.bignum(len)?
             }
-            _ => return Err(self.error(at, "expected an integer")),
-        };
-        term.as_small()
-            .ok_or_else(|| self.error(at, "integer out of range"))
+        })
     }
 
     fn tiny_creation(&mut self) -> Result<u32, DecodeError> {
