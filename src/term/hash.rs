@@ -104,6 +104,31 @@ fn block_hash(bytes: &[u8], init: u32) -> u32 {
     c
 }
 
+/// Hashes the leading run of byte-sized integers of a list four bytes to a
+/// word, as both of OTP's hashes do; returns the rest of the list and the
+/// bytes of a last, partial word (`count` of them, packed), which each
+/// hash finishes its own way.
+fn hash_byte_run(hash: &mut u32, list: Term) -> (Term, u32, u32) {
+    let (mut packed, mut count) = (0u32, 0u32);
+    let mut rest = list;
+    while let Some((head, tail)) = rest.as_cons() {
+        match head.as_small() {
+            Some(b @ 0..=255) => {
+                packed = (packed << 8).wrapping_add(b as u32);
+                if count == 3 {
+                    hash2(hash, packed, 0, HCONST_4);
+                    (packed, count) = (0, 0);
+                } else {
+                    count += 1;
+                }
+                rest = tail;
+            }
+            _ => break,
+        }
+    }
+    (rest, packed, count)
+}
+
 /// Process-table geometry of OTP 25's defaults (`+P 262144`, `+Q 65536`):
 /// the table index interleaves ids over cache lines of 8 slots.
 const PROC_TABLE_BITS: u32 = 18;
@@ -192,23 +217,7 @@ pub fn internal_hash(term: Term, salt: u32) -> u32 {
         match term.view() {
             View::Cons(..) => {
                 // A run of byte-sized integers is packed four to a word.
-                let (mut packed, mut count) = (0u32, 0u32);
-                let mut rest = term;
-                while let Some((head, tail)) = rest.as_cons() {
-                    match head.as_small() {
-                        Some(b @ 0..=255) => {
-                            packed = (packed << 8).wrapping_add(b as u32);
-                            if count == 3 {
-                                hash2(&mut hash, packed, 0, HCONST_4);
-                                (packed, count) = (0, 0);
-                            } else {
-                                count += 1;
-                            }
-                            rest = tail;
-                        }
-                        _ => break,
-                    }
-                }
+                let (rest, packed, count) = hash_byte_run(&mut hash, term);
                 if count > 0 {
                     hash2(&mut hash, packed, count, HCONST_22);
                 }
@@ -429,23 +438,7 @@ pub fn make_hash2(term: Term) -> u32 {
         };
         match term.view() {
             View::Cons(..) => {
-                let (mut packed, mut count) = (0u32, 0u32);
-                let mut rest = term;
-                while let Some((head, tail)) = rest.as_cons() {
-                    match head.as_small() {
-                        Some(b @ 0..=255) => {
-                            packed = (packed << 8).wrapping_add(b as u32);
-                            if count == 3 {
-                                hash2(&mut hash, packed, 0, HCONST_4);
-                                (packed, count) = (0, 0);
-                            } else {
-                                count += 1;
-                            }
-                            rest = tail;
-                        }
-                        _ => break,
-                    }
-                }
+                let (rest, packed, count) = hash_byte_run(&mut hash, term);
                 if count > 0 {
                     hash2(&mut hash, packed, 0, HCONST_4);
                 }
