@@ -7,7 +7,7 @@
 
 main() ->
     run([{storm_20k, fun storm/0},
-         {tiny_50k_reaped, fun tiny_reaped/0},
+         {tiny_30k_reaped, fun tiny_reaped/0},
          {process_count_restored, fun process_count_restored/0},
          {spawn_mfa, fun spawn_mfa/0},
          {spawn_tree_depth_12, fun spawn_tree/0},
@@ -52,10 +52,10 @@ storm() ->
      lists:sum([V || {_, V} <- Reports]),
      lists:sublist(Reports, 3)}.
 
-%% 50 000 processes that do nothing; every one is monitored and its 'DOWN'
+%% 30 000 processes that do nothing; every one is monitored and its 'DOWN'
 %% (reason normal) received; afterwards none is alive.
 tiny_reaped() ->
-    N = 50000,
+    N = 30000,
     Spawned = [spawn_monitor(fun() -> ok end) || _ <- lists:seq(1, N)],
     Reasons = [receive {'DOWN', Ref, process, Pid, Reason} -> Reason end
                || {Pid, Ref} <- Spawned],
@@ -105,11 +105,11 @@ tree_node(Parent, Depth) ->
     Sizes = [receive {tree, S} -> S end || _ <- [1, 2]],
     Parent ! {tree, lists:sum(Sizes) + 1}.
 
-%% 200 processes that each build, sort and fold lists of thousands of
+%% 100 processes that each build, sort and fold lists of thousands of
 %% elements at the same time (each collects its own heap repeatedly).
 parallel_allocation() ->
     Parent = self(),
-    Ids = lists:seq(1, 200),
+    Ids = lists:seq(1, 100),
     _ = [spawn(fun() -> Parent ! {alloc, I, churn(I)} end) || I <- Ids],
     Results = lists:sort([receive {alloc, I, R} -> {I, R} end || _ <- Ids]),
     {lists:sum([R || {_, R} <- Results]), lists:sublist(Results, 4)}.
