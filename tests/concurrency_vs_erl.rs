@@ -93,8 +93,9 @@ fn programs() -> Vec<String> {
     names
 }
 
-/// The cases of `cli_cases.txt`: name and arguments.
-fn cli_cases() -> Vec<(String, Vec<String>)> {
+/// The lines of `cli_cases.txt`: each case's name and its arguments as
+/// written.
+fn cli_case_lines() -> Vec<(String, String)> {
     let text = std::fs::read_to_string(support::erlang_dir().join("cli_cases.txt"))
         .expect("tests/erlang/cli_cases.txt");
     text.lines()
@@ -110,8 +111,18 @@ fn cli_cases() -> Vec<(String, Vec<String>)> {
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
                 "cli_cases.txt: a case name is cli_ then [a-z0-9_]: {name:?}"
             );
-            let args = split_args(args).unwrap_or_else(|e| panic!("cli_cases.txt: {name}: {e}"));
-            (name.to_string(), args)
+            (name.to_string(), args.to_string())
+        })
+        .collect()
+}
+
+/// The cases of `cli_cases.txt`: name and arguments.
+fn cli_cases() -> Vec<(String, Vec<String>)> {
+    cli_case_lines()
+        .into_iter()
+        .map(|(name, args)| {
+            let args = split_args(&args).unwrap_or_else(|e| panic!("cli_cases.txt: {name}: {e}"));
+            (name, args)
         })
         .collect()
 }
@@ -289,12 +300,7 @@ fn concurrency_programs_and_command_lines_give_what_erl_gives() {
 
 #[test]
 fn case_arguments_split_as_sh_splits_them() {
-    for (name, args) in cli_cases() {
-        let line = std::fs::read_to_string(support::erlang_dir().join("cli_cases.txt"))
-            .expect("cli_cases.txt")
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("{name} ")).map(str::to_string))
-            .expect("the case's line");
+    for (name, line) in cli_case_lines() {
         let out = support::run(Command::new("sh").args([
             "-c",
             r#"eval "set -- $1"; printf '%s\0' "$@""#,
@@ -306,7 +312,7 @@ fn case_arguments_split_as_sh_splits_them() {
             .split_terminator('\0')
             .map(str::to_string)
             .collect();
-        assert_eq!(args, by_sh, "{name}");
+        assert_eq!(split_args(&line), Ok(by_sh), "{name}");
     }
 }
 

@@ -6,9 +6,10 @@
 -export([main/0, report_square/2, tree_node/2]).
 
 main() ->
-    run([{storm_20k, fun storm/0},
+    %% First: no process of an earlier check may still be exiting.
+    run([{process_count_restored, fun process_count_restored/0},
+         {storm_20k, fun storm/0},
          {tiny_30k_reaped, fun tiny_reaped/0},
-         {process_count_restored, fun process_count_restored/0},
          {spawn_mfa, fun spawn_mfa/0},
          {spawn_tree_depth_12, fun spawn_tree/0},
          {parallel_allocation, fun parallel_allocation/0},
