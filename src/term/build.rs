@@ -217,6 +217,37 @@ pub fn sub_binary(
     })
 }
 
+/// `bit_len` bits of the bitstring `bits` from bit `bit_offset` on (a range
+/// within it), made as erts's `erts_extract_sub_binary` makes them: a heap
+/// binary holding a copy when they are at most [`HEAP_BINARY_MAX`] whole
+/// bytes, else a sub binary of the binary that holds them.
+pub fn extract_sub_binary(
+    heap: &mut impl TermAlloc,
+    bits: Term,
+    bit_offset: u64,
+    bit_len: u64,
+) -> Term {
+    let (Some((original, start)), super::View::Bitstring(view)) =
+        (bits.binary_origin(), bits.view())
+    else {
+        panic!("extract_sub_binary of a term that is not a bitstring")
+    };
+    if bit_len % 8 == 0 && bit_len / 8 <= HEAP_BINARY_MAX as u64 {
+        let slice = view.slice(bit_offset, bit_len);
+        let bytes: Vec<u8> = (0..slice.byte_len()).map(|i| slice.byte(i)).collect();
+        return binary(heap, &bytes);
+    }
+    let at = start + bit_offset;
+    sub_binary(
+        heap,
+        original,
+        at / 8,
+        bit_len / 8,
+        (bit_len % 8) as u8,
+        (at % 8) as u8,
+    )
+}
+
 /// `fun M:F/A`.
 pub fn export_fun(heap: &mut impl TermAlloc, export: &'static Export) -> Term {
     boxed(heap, BoxKind::Export, 1, |w| {
