@@ -103,6 +103,7 @@ macro_rules! natives {
     };
 }
 
+pub mod binary;
 pub mod erlang;
 pub mod erts_internal;
 pub mod lists;
@@ -115,6 +116,7 @@ mod testing;
 /// Every table of natives, by Erlang module.
 const TABLES: &[&[&[Native]]] = &[
     erlang::TABLES,
+    &[binary::NATIVES],
     &[lists::NATIVES],
     &[maps::NATIVES],
     &[math::NATIVES],
