@@ -112,6 +112,7 @@ pub mod math;
 pub mod persistent_term;
 #[cfg(test)]
 mod testing;
+pub mod unicode;
 
 /// Every table of natives, by Erlang module.
 const TABLES: &[&[&[Native]]] = &[
@@ -122,6 +123,7 @@ const TABLES: &[&[&[Native]]] = &[
     &[math::NATIVES],
     &[erts_internal::NATIVES],
     &[persistent_term::NATIVES],
+    &[unicode::NATIVES],
 ];
 
 type Registry = HashMap<(Atom, Atom, u32), NativeFn>;
