@@ -524,3 +524,96 @@ pub(crate) const NATIVES: &[Native] = crate::natives!("binary";
     "encode_unsigned"/1 => encode_unsigned_1,
     "encode_unsigned"/2 => encode_unsigned_2,
 );
+
+#[cfg(test)]
+mod tests {
+    use crate::bif::testing::check_table;
+
+    /// `(Function, Args, Outcome)`: erl 25.2.3 printed `Outcome` with
+    /// `io:format("~w~n", [try binary:Function(Args...) of V -> {ok, V}
+    /// catch error:R -> {error, R} end])`.
+    const CASES: &[(&str, &[&str], &str)] = &[
+        (
+            "match",
+            &["<<\"banana\">>", "[<<\"an\">>, <<\"nan\">>, <<\"a\">>]"],
+            "{ok,{1,2}}",
+        ),
+        (
+            "matches",
+            &["<<\"banana\">>", "[<<\"an\">>, <<\"nan\">>, <<\"a\">>]"],
+            "{ok,[{1,2},{3,2},{5,1}]}",
+        ),
+        (
+            "matches",
+            &[
+                "<<\"abcde\">>",
+                "[<<\"ab\">>, <<\"bcd\">>, <<\"abcde\">>, <<\"c\">>]",
+            ],
+            "{ok,[{0,5}]}",
+        ),
+        (
+            "match",
+            &["<<\"abc\">>", "<<\"b\">>", "[{scope,{3,-2}}]"],
+            "{ok,{1,1}}",
+        ),
+        ("match", &["<<>>", "foo"], "{ok,nomatch}"),
+        (
+            "match",
+            &["<<\"abc\">>", "<<\"a\">>", "[{scope, {0, 1}} | tail]"],
+            "{ok,{0,1}}",
+        ),
+        (
+            "split",
+            &["<<\",a,,b,,\">>", "<<\",\">>", "[global, trim]"],
+            "{ok,[<<>>,<<97>>,<<>>,<<98>>]}",
+        ),
+        (
+            "split",
+            &["<<\",a,,b,,\">>", "<<\",\">>", "[global, trim_all]"],
+            "{ok,[<<97>>,<<98>>]}",
+        ),
+        (
+            "split",
+            &["<<\",a,,b,,\">>", "<<\",\">>", "[trim_all]"],
+            "{ok,[<<97,44,44,98,44,44>>]}",
+        ),
+        ("split", &["<<\"a\">>", "<<\"a\">>", "[trim]"], "{ok,[]}"),
+        (
+            "split",
+            &["<<\"abcabc\">>", "<<\"b\">>", "[global, {scope,{2,3}}]"],
+            "{ok,[<<97,98,99,97>>,<<99>>]}",
+        ),
+        ("compile_pattern", &["[]"], "{error,badarg}"),
+        ("compile_pattern", &["[<<\"a\">>, <<>>]"], "{error,badarg}"),
+        ("part", &["<<1,2,3>>", "3", "-3"], "{ok,<<1,2,3>>}"),
+        ("part", &["<<1,2,3>>", "1", "3"], "{error,badarg}"),
+        ("at", &["<<1,2:3>>", "0"], "{error,badarg}"),
+        ("copy", &["<<1:1>>", "0"], "{ok,<<>>}"),
+        (
+            "longest_common_prefix",
+            &["[<<\"abc\">>, <<\"abd\">>]"],
+            "{ok,2}",
+        ),
+        (
+            "longest_common_suffix",
+            &["[<<\"xbc\">>, <<\"abc\">>, <<\"bc\">>]"],
+            "{ok,2}",
+        ),
+        (
+            "decode_unsigned",
+            &["<<0,0,0,0,0,0,0,0,0,1>>", "little"],
+            "{ok,4722366482869645213696}",
+        ),
+        (
+            "encode_unsigned",
+            &["18446744073709551616", "little"],
+            "{ok,<<0,0,0,0,0,0,0,0,1>>}",
+        ),
+        ("encode_unsigned", &["-1"], "{error,badarg}"),
+    ];
+
+    #[test]
+    fn natives_follow_erl() {
+        check_table("binary", CASES);
+    }
+}

@@ -76,7 +76,7 @@ impl BitWriter {
     }
 
     fn push_bitstring(&mut self, bits: &Bitstring<'_>) {
-        if self.bit_len % 8 == 0 && bits.bit_offset == 0 {
+        if self.bit_len.is_multiple_of(8) && bits.bit_offset == 0 {
             self.bytes.extend_from_slice(&bits.bytes[..bits.byte_len()]);
             self.bit_len += bits.byte_len() as u64 * 8;
         } else {

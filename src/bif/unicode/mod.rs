@@ -141,3 +141,127 @@ pub(crate) const NATIVES: &[Native] = crate::natives!("unicode";
     "characters_to_list"/2 => characters_to_list,
     "bin_is_7bit"/1 => bin_is_7bit,
 );
+
+#[cfg(test)]
+mod tests {
+    use crate::bif::testing::check_table;
+
+    /// `(Function, Args, Outcome)`: erl 25.2.3 printed `Outcome` with
+    /// `io:format("~w~n", [try unicode:Function(Args...) of V -> {ok, V}
+    /// catch error:R -> {error, R} end])`.
+    const CASES: &[(&str, &[&str], &str)] = &[
+        (
+            "characters_to_binary",
+            &["[<<195>>, 65]", "utf8"],
+            "{ok,{error,<<>>,[<<195>>,[65]]}}",
+        ),
+        (
+            "characters_to_binary",
+            &["[<<\"a\",255>>]", "utf8"],
+            "{ok,{error,<<97>>,<<255>>}}",
+        ),
+        (
+            "characters_to_list",
+            &["[<<\"a\",255>>]", "unicode"],
+            "{ok,{error,[97],[<<255>>]}}",
+        ),
+        (
+            "characters_to_binary",
+            &["[[1, 99999999999999999999] | atom]", "utf8"],
+            "{ok,{error,<<1>>,[[99999999999999999999]|atom]}}",
+        ),
+        (
+            "characters_to_binary",
+            &["[[1|atom], 99999999999999999999]", "utf8"],
+            "{error,badarg}",
+        ),
+        (
+            "characters_to_binary",
+            &["<<224,128>>", "utf8"],
+            "{ok,{incomplete,<<>>,<<224,128>>}}",
+        ),
+        (
+            "characters_to_list",
+            &["<<224,128>>", "utf8"],
+            "{ok,{incomplete,[],<<224,128>>}}",
+        ),
+        (
+            "characters_to_binary",
+            &["[<<226>>, <<130>>, <<172, 120>>]", "utf8"],
+            "{ok,<<226,130,172,120>>}",
+        ),
+        (
+            "characters_to_binary",
+            &["[<<226>>, <<65>>]", "utf8"],
+            "{ok,{error,<<>>,<<226,65>>}}",
+        ),
+        (
+            "characters_to_binary",
+            &["[97, [98, -1, 99], 100]", "utf8"],
+            "{ok,{error,<<97,98>>,[[-1,99],100]}}",
+        ),
+        (
+            "characters_to_binary",
+            &["[256]", "latin1"],
+            "{ok,{error,<<>>,[256]}}",
+        ),
+        (
+            "characters_to_list",
+            &["[228, <<228>>]", "latin1"],
+            "{ok,[228,228]}",
+        ),
+        (
+            "characters_to_binary",
+            &["<<245>>", "utf8"],
+            "{ok,{incomplete,<<>>,<<245>>}}",
+        ),
+        (
+            "characters_to_binary",
+            &["<<0,97,216>>", "utf16"],
+            "{ok,{incomplete,<<97>>,<<216>>}}",
+        ),
+        (
+            "characters_to_binary",
+            &["[<<0,97,216>>, 65]", "utf16"],
+            "{ok,{error,<<97>>,[<<216>>,65]}}",
+        ),
+        (
+            "characters_to_binary",
+            &["[<<0,97,216>>, <<0>>, <<220, 0, 0>>]", "utf16"],
+            "{ok,{incomplete,<<97,240,144,128,128>>,<<0>>}}",
+        ),
+        (
+            "characters_to_binary",
+            &["[1,2|<<0,0,0>>]", "{utf32,little}"],
+            "{ok,{incomplete,<<1,2>>,<<0,0,0>>}}",
+        ),
+        (
+            "characters_to_list",
+            &["<<97,0,98,0,99>>", "{utf16,little}"],
+            "{ok,{incomplete,[97,98],<<99>>}}",
+        ),
+        (
+            "characters_to_binary",
+            &["[<<\"ab\">>, atom]", "utf16"],
+            "{error,badarg}",
+        ),
+        (
+            "characters_to_binary",
+            &["[1114112, atom]", "utf32"],
+            "{ok,{error,<<>>,[[1114112],atom]}}",
+        ),
+        (
+            "characters_to_binary",
+            &["\"a\"", "{utf8,big}"],
+            "{error,badarg}",
+        ),
+        ("bin_is_7bit", &["<<\"abc\">>"], "{ok,true}"),
+        ("bin_is_7bit", &["<<128>>"], "{ok,false}"),
+        ("bin_is_7bit", &["abc"], "{ok,false}"),
+    ];
+
+    #[test]
+    fn natives_follow_erl() {
+        check_table("unicode", CASES);
+    }
+}
