@@ -17,6 +17,7 @@
 //! it builds after a yield is the same, so the conversion is done here in
 //! one go.
 
+use crate::bif::erlang::binary_bytes;
 use crate::term::{build, Term, View};
 use crate::vm::process::Process;
 
@@ -145,15 +146,11 @@ impl Converter {
 
     /// Takes a binary; on a bad character, the binary from it on.
     fn binary(&mut self, process: &mut Process, term: Term) -> Option<Term> {
-        let View::Bitstring(bits) = term.view() else {
+        let Some(bytes) = binary_bytes(term) else {
             return Some(term);
         };
-        if bits.trailing_bits() != 0 {
-            return Some(term);
-        }
-        let bytes: Vec<u8> = (0..bits.byte_len()).map(|i| bits.byte(i)).collect();
         if self.latin1 {
-            for &b in &bytes {
+            for &b in bytes.iter() {
                 push_utf8(&mut self.out, b as char);
             }
             return None;
