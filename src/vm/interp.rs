@@ -996,12 +996,10 @@ impl Interp<'_> {
         match &origin {
             Origin::Native(export, args) => {
                 let args = build::list(heap, args);
-                let info_module = if export.module == atoms::ERLANG {
-                    "erl_erts_errors"
-                } else {
-                    "erl_stdlib_errors"
+                let location = match crate::bif::error_info_module(export.module) {
+                    Some(info_module) => error_info(heap, info_module),
+                    None => Term::NIL,
                 };
-                let location = error_info(heap, info_module);
                 frames.push(build::tuple(
                     heap,
                     &[
