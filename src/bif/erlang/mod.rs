@@ -21,6 +21,7 @@ mod identity;
 mod lists;
 mod misc;
 mod numbers;
+mod processes;
 mod raise;
 mod time;
 mod timezone;
@@ -43,6 +44,7 @@ pub(crate) const TABLES: &[&[Native]] = &[
     lists::NATIVES,
     misc::NATIVES,
     numbers::NATIVES,
+    processes::NATIVES,
     raise::NATIVES,
     time::NATIVES,
     tuples::NATIVES,
