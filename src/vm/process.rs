@@ -72,6 +72,8 @@ pub struct Process {
     pub monitors: Vec<Monitor>,
     /// Monitors others hold on this process.
     pub monitored_by: Vec<Monitor>,
+    /// This process's active aliases.
+    pub aliases: Vec<RefKey>,
     pub trap_exit: bool,
     pub priority: Priority,
     /// Reductions spent so far.
@@ -107,6 +109,7 @@ impl Process {
             links: Vec::new(),
             monitors: Vec::new(),
             monitored_by: Vec::new(),
+            aliases: Vec::new(),
             trap_exit: false,
             priority: Priority::Normal,
             reductions: 0,

@@ -295,6 +295,12 @@ fn send(process: &mut Process, args: &[Term]) -> NativeResult {
                 }
             }
         }
+        View::Ref(_) => {
+            // An alias: delivered while it is active, dropped otherwise.
+            if let Some(pid) = ref_key(dest).and_then(|key| rt.alias_owner(key)) {
+                rt.send_message(process, pid, message);
+            }
+        }
         View::Port(_) | View::ExternalPid { .. } | View::ExternalPort { .. } => {}
         _ => return Err(Raised::badarg()),
     }
@@ -359,11 +365,57 @@ fn monitor_2(process: &mut Process, args: &[Term]) -> NativeResult {
     Ok(ref_term(process, key))
 }
 
+/// `monitor(process, Target, Options)`: `{alias, Mode}` makes the
+/// monitor's reference an alias of the caller (gen:call replies through
+/// it); `{tag, Tag}` is accepted.
 fn monitor_3(process: &mut Process, args: &[Term]) -> NativeResult {
     if proper_length(args[2]).is_none() {
         return Err(Raised::badarg());
     }
-    monitor_2(process, &args[..2])
+    let mut alias = false;
+    for option in args[2].list_iter() {
+        match option.as_tuple() {
+            Some(&[key, mode]) if key == atom("alias") => {
+                let modes = ["explicit_unalias", "demonitor", "reply_demonitor"];
+                if !mode.as_atom().is_some_and(|m| modes.contains(&m.name())) {
+                    return Err(Raised::badarg());
+                }
+                alias = true;
+            }
+            Some(&[key, _]) if key == atom("tag") => {}
+            _ => return Err(Raised::badarg()),
+        }
+    }
+    let reference = monitor_2(process, &args[..2])?;
+    if alias {
+        let key = ref_key(reference).expect("a monitor reference is local");
+        runtime().add_alias(process, key);
+    }
+    Ok(reference)
+}
+
+/// `alias()` and `alias(Options)`: a reference that reaches the caller.
+fn alias_0(process: &mut Process, _: &[Term]) -> NativeResult {
+    let key = runtime().new_ref_key();
+    runtime().add_alias(process, key);
+    Ok(ref_term(process, key))
+}
+
+fn alias_1(process: &mut Process, args: &[Term]) -> NativeResult {
+    if proper_length(args[0]).is_none() {
+        return Err(Raised::badarg());
+    }
+    for option in args[0].list_iter() {
+        if option != atom("explicit_unalias") && option != atom("reply") {
+            return Err(Raised::badarg());
+        }
+    }
+    alias_0(process, &[])
+}
+
+fn unalias(process: &mut Process, args: &[Term]) -> NativeResult {
+    let key = ref_key(args[0]).ok_or_else(Raised::badarg)?;
+    Ok(Term::bool(runtime().remove_alias(process, key)))
 }
 
 fn demonitor_1(process: &mut Process, args: &[Term]) -> NativeResult {
@@ -1025,6 +1077,9 @@ pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
     "unlink"/1 => unlink,
     "monitor"/2 => monitor_2,
     "monitor"/3 => monitor_3,
+    "alias"/0 => alias_0,
+    "alias"/1 => alias_1,
+    "unalias"/1 => unalias,
     "demonitor"/1 => demonitor_1,
     "demonitor"/2 => demonitor_2,
     "exit"/2 => exit_2,
