@@ -38,6 +38,10 @@ pub struct Exception {
     pub reason: Term,
     /// `[{M, F, ArityOrArgs, Location}, ...]`, as `erlang:get_stacktrace`.
     pub stacktrace: Term,
+    /// Raised by a call that matched no clause: erl drops the location of
+    /// the top frame when such an exception is re-raised from its raw
+    /// stack trace (`raw_raise`), and so do we.
+    pub function_clause: bool,
 }
 
 /// Where execution is: a module and an instruction index in it.
@@ -184,6 +188,7 @@ pub fn call(
                     class: Class::Exit,
                     reason,
                     stacktrace: Term::NIL,
+                    function_clause: false,
                 })
             }
             SliceEnd::Wait => {
@@ -192,6 +197,7 @@ pub fn call(
                     class: Class::Exit,
                     reason: Term::atom(reason),
                     stacktrace: Term::NIL,
+                    function_clause: false,
                 });
             }
         }
@@ -773,7 +779,7 @@ impl Interp<'_> {
                 }
                 Instr::Raise { trace, reason } => {
                     let (trace, reason) = (self.read(module, trace), self.read(module, reason));
-                    match reraise(trace, reason) {
+                    match reraise(&mut self.p.heap, trace, reason) {
                         Some(exception) => {
                             pc = self.unwind(exception)?;
                             continue;
@@ -783,7 +789,7 @@ impl Interp<'_> {
                 }
                 Instr::RawRaise => {
                     let (class, reason, trace) = (self.x[0], self.x[1], self.x[2]);
-                    match reraise(trace, reason)
+                    match reraise(&mut self.p.heap, trace, reason)
                         .filter(|e| Term::atom(class_atom(e.class)) == class)
                     {
                         Some(exception) => {
@@ -797,7 +803,7 @@ impl Interp<'_> {
                     let raw = self.x[0];
                     self.x[0] = raw
                         .as_tuple()
-                        .filter(|e| e.len() == 2)
+                        .filter(|e| e.len() >= 2)
                         .map_or(Term::NIL, |e| e[1]);
                     continue;
                 }
@@ -1183,7 +1189,12 @@ impl Interp<'_> {
         heap.pop_frame(frame_start);
         self.cp = 0;
         let class = Term::atom(class_atom(exception.class));
-        let raw = build::tuple(heap, &[class, exception.stacktrace]);
+        let raw = if exception.function_clause {
+            let mark = Term::atom(atoms::FUNCTION_CLAUSE);
+            build::tuple(heap, &[class, exception.stacktrace, mark])
+        } else {
+            build::tuple(heap, &[class, exception.stacktrace])
+        };
         self.x[0] = Term::NONE;
         self.x[1] = class;
         self.x[2] = exception.reason;
@@ -1315,6 +1326,7 @@ impl Interp<'_> {
                             class: raised.class,
                             reason: raised.reason,
                             stacktrace: args[2],
+                            function_clause: false,
                         };
                     }
                     _ => Origin::Native(export, args),
@@ -1419,6 +1431,7 @@ impl Interp<'_> {
             class: raised.class,
             reason: raised.reason,
             stacktrace,
+            function_clause: matches!(origin, Origin::Call(..)),
         }
     }
 }
@@ -1466,10 +1479,13 @@ fn class_atom(class: Class) -> Atom {
     }
 }
 
-/// The exception a raw stack trace (`{Class, Frames}`) and a reason make.
-fn reraise(raw: Term, reason: Term) -> Option<Exception> {
-    let [class, stacktrace] = *raw.as_tuple()? else {
-        return None;
+/// The exception a raw stack trace (`{Class, Frames}`, or `{Class,
+/// Frames, function_clause}`) and a reason make.
+fn reraise(heap: &mut crate::heap::ProcessHeap, raw: Term, reason: Term) -> Option<Exception> {
+    let (class, stacktrace, function_clause) = match *raw.as_tuple()? {
+        [class, stacktrace] => (class, stacktrace, false),
+        [class, stacktrace, _] => (class, stacktrace, true),
+        _ => return None,
     };
     let class = match class.as_atom()? {
         atoms::ERROR => Class::Error,
@@ -1477,11 +1493,31 @@ fn reraise(raw: Term, reason: Term) -> Option<Exception> {
         atoms::THROW => Class::Throw,
         _ => return None,
     };
+    let stacktrace = if function_clause {
+        without_top_location(heap, stacktrace)
+    } else {
+        stacktrace
+    };
     Some(Exception {
         class,
         reason,
         stacktrace,
+        function_clause: false,
     })
+}
+
+/// The stack trace with the location of its first frame emptied.
+fn without_top_location(heap: &mut crate::heap::ProcessHeap, stacktrace: Term) -> Term {
+    let Some((top, rest)) = stacktrace.as_cons() else {
+        return stacktrace;
+    };
+    match *top.as_tuple().unwrap_or(&[]) {
+        [m, f, args, _] => {
+            let top = build::tuple(heap, &[m, f, args, Term::NIL]);
+            build::cons(heap, top, rest)
+        }
+        _ => stacktrace,
+    }
 }
 
 /// A destination register that was stored in the operand table as a source.
