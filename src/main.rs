@@ -140,7 +140,7 @@ fn load(files: &[String]) -> ExitCode {
 /// erl: the value, `{'EXIT',{Reason,Stacktrace}}` for an error or exit, the
 /// thrown term for a throw.
 fn call(args: &[String]) -> ExitCode {
-    use oxbeam::term::{atoms, build, print, Atom, Term};
+    use oxbeam::term::Atom;
     let mut front = Vec::new();
     let mut back = Vec::new();
     let mut otp_root = std::env::var_os("OXBEAM_OTP_ROOT").map(std::path::PathBuf::from);
@@ -191,28 +191,48 @@ fn call(args: &[String]) -> ExitCode {
         return ExitCode::from(1);
     };
     let export = oxbeam::code::export_entry(module, function, terms.len() as u32);
-    // The one process of this run; its number is arbitrary (there is no
-    // process table yet).
-    let pid = oxbeam::term::LocalPid {
-        number: 80,
-        serial: 0,
-    };
-    let mut process = oxbeam::vm::process::Process::new(pid);
-    let text = match oxbeam::vm::interp::call(&mut process, export, &terms) {
-        Ok(value) => print::to_string(value),
-        Err(e) if e.class == oxbeam::bif::Class::Throw => print::to_string(e.reason),
-        Err(e) => {
-            let inner = if e.class == oxbeam::bif::Class::Error {
-                build::tuple(&mut process.heap, &[e.reason, e.stacktrace])
-            } else {
-                e.reason
-            };
-            let exit = build::tuple(&mut process.heap, &[Term::atom(atoms::EXIT), inner]);
-            print::to_string(exit)
-        }
+    let (done, result) = std::sync::mpsc::channel();
+    let rt = oxbeam::vm::runtime::runtime();
+    rt.spawn(None, export, &terms, &Default::default(), move |process| {
+        process.on_exit = Some(Box::new(move |process, ending| {
+            let _ = done.send(caught_text(process, ending));
+        }));
+    });
+    oxbeam::vm::runtime::start(schedulers());
+    let Ok(text) = result.recv() else {
+        eprintln!("oxbeam: the process ended without a result");
+        return ExitCode::from(1);
     };
     println!("{text}");
     ExitCode::SUCCESS
+}
+
+/// What `io_lib:format("~w", [catch F()])` prints for how a call ended.
+fn caught_text(
+    process: &mut oxbeam::vm::process::Process,
+    ending: &oxbeam::vm::interp::Ending,
+) -> String {
+    use oxbeam::term::{atoms, build, print, Term};
+    use oxbeam::vm::interp::Ending;
+    let exit = |process: &mut oxbeam::vm::process::Process, inner| {
+        build::tuple(&mut process.heap, &[Term::atom(atoms::EXIT), inner])
+    };
+    let caught = match ending {
+        Ending::Returned(value) => *value,
+        Ending::Raised(e) if e.class == oxbeam::bif::Class::Throw => e.reason,
+        Ending::Raised(e) if e.class == oxbeam::bif::Class::Error => {
+            let inner = build::tuple(&mut process.heap, &[e.reason, e.stacktrace]);
+            exit(process, inner)
+        }
+        Ending::Raised(e) => exit(process, e.reason),
+        Ending::Killed(reason) => exit(process, *reason),
+    };
+    print::to_string(caught)
+}
+
+/// Scheduler threads: one per core (erl's default).
+fn schedulers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// The OTP installation that `erl` on PATH belongs to: `erl` is

@@ -22,7 +22,7 @@
 use std::sync::Arc;
 
 use super::gc::{scan_object, term_words};
-use super::process_heap::{ProcessHeap, REFC_BUF_WORD, REFC_NEXT_WORD};
+use super::process_heap::{HeapFragment, ProcessHeap, REFC_BUF_WORD, REFC_NEXT_WORD};
 use super::{BinaryBuf, TermAlloc};
 use crate::term::{header_arity, header_kind, BoxKind, Term, PRIMARY_MASK, TAG_BOXED, TAG_LIST};
 
@@ -44,6 +44,12 @@ pub fn size_of_message(term: Term, from: &ProcessHeap) -> usize {
 /// A copy of `term`, which lives in `from`, in `dst`: what lies in `from`
 /// is copied, pointers to anything else (literals) are kept.
 pub fn copy_message(term: Term, from: &ProcessHeap, dst: &mut impl TermAlloc) -> Term {
+    copy_where(term, dst, |addr| from.contains(addr))
+}
+
+/// A copy of `term`, which lives in `from`, in `dst` (a message moved out
+/// of the fragment it travelled in).
+pub fn copy_out_of_fragment(term: Term, from: &HeapFragment, dst: &mut impl TermAlloc) -> Term {
     copy_where(term, dst, |addr| from.contains(addr))
 }
 

@@ -14,7 +14,7 @@ mod copy;
 mod gc;
 mod process_heap;
 
-pub use copy::{copy_message, copy_term, size_of_message, size_of_term};
+pub use copy::{copy_message, copy_out_of_fragment, copy_term, size_of_message, size_of_term};
 pub use gc::{heap_sizes, next_heap_size, GcReport, MaxHeapSizeReached};
 pub use process_heap::{
     gc_stress_from_env, GcSettings, HeapFragment, MaxHeapSize, ProcessHeap,

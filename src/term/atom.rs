@@ -161,6 +161,10 @@ predefined_atoms! {
     FILE = "file",
     LINE = "line",
     MODULE_INFO = "module_info",
+    DOWN = "DOWN",
+    PROCESS = "process",
+    TIMEOUT_VALUE = "timeout_value",
+    NOCATCH = "nocatch",
 }
 
 #[cfg(test)]

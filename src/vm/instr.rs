@@ -478,6 +478,47 @@ pub enum Instr {
         b: u32,
         dst: u32,
     },
+    /// `loop_rec`: the message under the save pointer into `x0`, or a jump
+    /// to `fail` (the receive's `wait`) when there is none.
+    LoopRec {
+        fail: Label,
+    },
+    /// `loop_rec_end`: steps past the current message, back to `to`.
+    LoopRecEnd {
+        to: Label,
+    },
+    /// `remove_message`: takes the current message out of the mailbox.
+    RemoveMessage,
+    /// `wait`: suspends until a message comes, then goes on at `to`.
+    Wait {
+        to: Label,
+    },
+    /// `wait_timeout`: as `wait`, with a timeout in milliseconds (or
+    /// `infinity`); falls through to `timeout` once it has run out.
+    WaitTimeout {
+        to: Label,
+        timeout: Src,
+    },
+    /// `timeout`: the receive ended by its timeout.
+    Timeout,
+    /// `recv_marker_reserve`: a marker for messages that arrive from now on.
+    RecvMarkerReserve {
+        dst: Dst,
+    },
+    /// `recv_marker_bind`: ties the marker to the reference a receive will
+    /// match on.
+    RecvMarkerBind {
+        marker: Src,
+        reference: Src,
+    },
+    /// `recv_marker_clear`.
+    RecvMarkerClear {
+        reference: Src,
+    },
+    /// `recv_marker_use`: starts the receive at the reference's marker.
+    RecvMarkerUse {
+        reference: Src,
+    },
     /// An instruction the interpreter does not run yet, or a call of a BIF
     /// with no native; executing it raises an error naming it.
     Unsupported {

@@ -17,7 +17,13 @@ use crate::term::{atoms, build, order, Atom, Term, View};
 use crate::vm::instr::{
     BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Src, SrcKind, TypeTest, NO_FRAME, NO_LABEL,
 };
-use crate::vm::process::Process;
+use crate::vm::process::{Entry, Process};
+use crate::vm::runtime::runtime;
+use crate::vm::signal::{self, Handled, Signal};
+use crossbeam_queue::SegQueue;
+
+/// BEAM's number of X registers.
+pub const X_REGISTERS: usize = 1024;
 
 /// Native calls with at most this many arguments pass them from the stack.
 const NATIVE_ARGS_ON_STACK: usize = 8;
@@ -32,6 +38,10 @@ pub struct Exception {
     pub reason: Term,
     /// `[{M, F, ArityOrArgs, Location}, ...]`, as `erlang:get_stacktrace`.
     pub stacktrace: Term,
+    /// Raised by a call that matched no clause: erl drops the location of
+    /// the top frame when such an exception is re-raised from its raw
+    /// stack trace (`raw_raise`), and so do we.
+    pub function_clause: bool,
 }
 
 /// Where execution is: a module and an instruction index in it.
@@ -64,38 +74,150 @@ enum Origin {
     Undef(Atom, Atom, Vec<Term>, bool),
 }
 
-/// Calls `export` with `args` in `process` and runs until it returns.
+/// How a process ended.
+pub enum Ending {
+    /// Its first function returned this.
+    Returned(Term),
+    /// An exception no `catch` took.
+    Raised(Exception),
+    /// An exit signal ended it, with this reason.
+    Killed(Term),
+}
+
+/// Why a time slice ended.
+pub enum SliceEnd {
+    /// Out of reductions (or asked to yield): runnable again.
+    Yield,
+    /// Waiting in a receive for a message or its timeout.
+    Wait,
+    Exit(Ending),
+}
+
+/// A scheduler's registers: the X and float registers and a scratch
+/// buffer, shared by every process the scheduler runs (a process saves the
+/// live X registers when it is switched out).
+pub struct Registers {
+    x: Box<[Term; X_REGISTERS]>,
+    fr: Box<[f64; FLOAT_REGISTERS]>,
+    scratch: Vec<Term>,
+}
+
+impl Registers {
+    pub fn new() -> Registers {
+        Registers {
+            x: Box::new([Term::NIL; X_REGISTERS]),
+            fr: Box::new([0.0; FLOAT_REGISTERS]),
+            scratch: Vec::new(),
+        }
+    }
+}
+
+impl Default for Registers {
+    fn default() -> Self {
+        Registers::new()
+    }
+}
+
+/// Runs `process` for at most `reductions` calls: from where it was
+/// suspended, or into the function it was started with.
+pub fn run_slice(
+    process: &mut Process,
+    inbox: &SegQueue<Signal>,
+    registers: &mut Registers,
+    reductions: i64,
+) -> SliceEnd {
+    let resume = &mut process.resume;
+    registers.x[..resume.x.len()].copy_from_slice(&resume.x);
+    resume.waiting = false;
+    let entry = resume.entry.take();
+    let (pc, cp) = (resume.pc, resume.cp);
+    let mut interp = Interp {
+        p: process,
+        x: &mut registers.x,
+        fr: &mut registers.fr,
+        scratch: &mut registers.scratch,
+        inbox,
+        cp,
+        reds: reductions,
+    };
+    let start = match entry {
+        Some(Entry::Export(export)) => interp
+            .enter(export)
+            .map(Entered::Code)
+            .map_err(|(origin, reason)| (origin, Raised::error(reason))),
+        Some(Entry::Fun { arity }) => {
+            let fun = interp.x[arity];
+            interp.enter_fun(fun, arity)
+        }
+        None => Ok(Entered::Code(pc_of(
+            CodeRef::from_word(pc).expect("a suspended process has a pc"),
+        ))),
+    };
+    let end = match start {
+        Ok(Entered::Code(pc)) => match interp.run(pc) {
+            Ok(end) => end,
+            Err(exception) => SliceEnd::Exit(Ending::Raised(exception)),
+        },
+        Ok(Entered::Returned(value)) => SliceEnd::Exit(Ending::Returned(value)),
+        Err((origin, raised)) => {
+            SliceEnd::Exit(Ending::Raised(interp.exception(raised, origin, None)))
+        }
+    };
+    let spent = reductions - interp.reds.max(0);
+    process.reductions += spent as u64;
+    end
+}
+
+/// Calls `export` with `args` in `process` on this thread and runs it to
+/// its end (for code that does not receive: tests and tools).
 pub fn call(
     process: &mut Process,
     export: &'static Export,
     args: &[Term],
 ) -> Result<Term, Exception> {
-    for (i, arg) in args.iter().enumerate() {
-        process.x[i] = *arg;
-    }
-    let mut interp = Interp {
-        p: process,
-        cp: 0,
-        scratch: Vec::new(),
-        fr: Box::new([0.0; FLOAT_REGISTERS]),
-    };
-    match interp.enter(export) {
-        Ok(pc) => interp.run(pc),
-        Err((origin, reason)) => {
-            let raised = Raised::error(reason);
-            Err(interp.exception(raised, origin, None))
+    process.start_with(export, args);
+    let inbox = SegQueue::new();
+    let mut registers = Registers::new();
+    loop {
+        match run_slice(process, &inbox, &mut registers, i64::MAX) {
+            SliceEnd::Yield => continue,
+            SliceEnd::Exit(Ending::Returned(value)) => return Ok(value),
+            SliceEnd::Exit(Ending::Raised(exception)) => return Err(exception),
+            SliceEnd::Exit(Ending::Killed(reason)) => {
+                return Err(Exception {
+                    class: Class::Exit,
+                    reason,
+                    stacktrace: Term::NIL,
+                    function_clause: false,
+                })
+            }
+            SliceEnd::Wait => {
+                let reason = Atom::intern("oxbeam_call_blocked_in_receive").expect("atom");
+                return Err(Exception {
+                    class: Class::Exit,
+                    reason: Term::atom(reason),
+                    stacktrace: Term::NIL,
+                    function_clause: false,
+                });
+            }
         }
     }
 }
 
 struct Interp<'p> {
     p: &'p mut Process,
+    x: &'p mut [Term; X_REGISTERS],
+    /// The float registers.
+    fr: &'p mut [f64; FLOAT_REGISTERS],
+    /// Reused buffer for building tuples from operands.
+    scratch: &'p mut Vec<Term>,
+    /// The process's signal queue, read when a receive runs out of
+    /// messages.
+    inbox: &'p SegQueue<Signal>,
     /// The return address of the running function while it has no frame.
     cp: u64,
-    /// Reused buffer for building tuples from operands.
-    scratch: Vec<Term>,
-    /// The float registers.
-    fr: Box<[f64; FLOAT_REGISTERS]>,
+    /// Reductions left in this time slice.
+    reds: i64,
 }
 
 /// BEAM's number of float registers.
@@ -105,7 +227,7 @@ impl Interp<'_> {
     #[inline]
     fn read(&self, module: &Module, src: Src) -> Term {
         match src.kind() {
-            SrcKind::X(i) => self.p.x[i],
+            SrcKind::X(i) => self.x[i],
             SrcKind::Y(i) => self.p.heap.y(i + 1),
             SrcKind::Const(i) => module.consts[i],
         }
@@ -114,7 +236,7 @@ impl Interp<'_> {
     #[inline]
     fn write(&mut self, dst: Dst, value: Term) {
         match dst.register() {
-            Ok(x) => self.p.x[x] = value,
+            Ok(x) => self.x[x] = value,
             Err(y) => self.p.heap.set_y(y + 1, value),
         }
     }
@@ -122,19 +244,54 @@ impl Interp<'_> {
     /// Collects garbage if fewer than `need` words are free, with `live` X
     /// registers (and `extra` terms) as roots.
     fn gc(&mut self, need: usize, live: usize, extra: &mut [Term]) {
-        if !self.p.heap.needs_gc(need) {
+        let major = self.p.major_gc_requested;
+        if !major && !self.p.heap.needs_gc(need) {
             return;
         }
+        self.collect(need, live, extra);
+    }
+
+    /// A collection whatever the free room, with `live` X registers.
+    fn collect_now(&mut self, live: usize) {
+        self.collect(0, live, &mut []);
+    }
+
+    fn collect(&mut self, need: usize, live: usize, extra: &mut [Term]) {
+        let major = std::mem::take(&mut self.p.major_gc_requested);
         let Process {
             heap,
-            x,
             dictionary,
+            mailbox,
             ..
         } = &mut *self.p;
-        let mut roots: [&mut [Term]; 2] = [extra, dictionary.roots_mut()];
-        // A max_heap_size kill is the scheduler's business; until there is
-        // one, the collection runs regardless.
-        let _ = heap.garbage_collect(need, &mut x[..live], &mut roots);
+        let x = &mut *self.x;
+        let [messages_front, messages_back, markers] = mailbox.roots_mut();
+        let mut roots: [&mut [Term]; 5] = [
+            extra,
+            dictionary.roots_mut(),
+            messages_front,
+            messages_back,
+            markers,
+        ];
+        let collected = if major {
+            heap.garbage_collect_major(need, &mut x[..live], &mut roots)
+        } else {
+            heap.garbage_collect(need, &mut x[..live], &mut roots)
+        };
+        if collected.is_err() {
+            // Past max_heap_size with `kill`: the process ends at its next
+            // call, as erl ends it at its next scheduling point. Until then
+            // the code needs its room, so collect without the limit.
+            let settings = heap.settings();
+            heap.set_max_heap_size(crate::heap::MaxHeapSize {
+                size: 0,
+                ..settings.max_heap_size
+            });
+            let _ = heap.garbage_collect(need, &mut x[..live], &mut roots);
+            heap.set_max_heap_size(settings.max_heap_size);
+            self.p.pending_exit = Some(Term::atom(atoms::KILLED));
+            self.reds = 0;
+        }
     }
 
     /// The code of `export`, loading its module on demand; `undef` when
@@ -154,7 +311,7 @@ impl Interp<'_> {
         match export.code() {
             Some(code) => Ok(pc_of(code)),
             None => {
-                let args = self.p.x[..export.arity as usize].to_vec();
+                let args = self.x[..export.arity as usize].to_vec();
                 Err((
                     Origin::Undef(export.module, export.function, args, false),
                     Term::atom(atoms::UNDEF),
@@ -166,13 +323,81 @@ impl Interp<'_> {
     fn call_native(&mut self, native: NativeFn, arity: usize) -> Result<Term, Raised> {
         // The arguments are copied out of the X registers, which the native
         // may write (it gets the whole process); on the stack when few.
-        if arity <= NATIVE_ARGS_ON_STACK {
+        let result = if arity <= NATIVE_ARGS_ON_STACK {
             let mut args = [Term::NIL; NATIVE_ARGS_ON_STACK];
-            args[..arity].copy_from_slice(&self.p.x[..arity]);
+            args[..arity].copy_from_slice(&self.x[..arity]);
             native(self.p, &args[..arity])
         } else {
-            let args = self.p.x[..arity].to_vec();
+            let args = self.x[..arity].to_vec();
             native(self.p, &args)
+        };
+        self.after_native();
+        result
+    }
+
+    /// Spends a reduction on a call; true when the slice is used up (or a
+    /// native asked to yield).
+    #[inline]
+    fn out_of_reductions(&mut self) -> bool {
+        self.reds -= 1;
+        self.reds <= 0
+    }
+
+    /// Saves where the process goes on (the function entry `pc`, its
+    /// arguments live in X registers) and ends the slice.
+    fn suspend(&mut self, pc: Pc) -> SliceEnd {
+        if let Some(reason) = self.p.pending_exit.take() {
+            return SliceEnd::Exit(Ending::Killed(reason));
+        }
+        let live = pc
+            .module
+            .function_at(pc.ip as u32)
+            .map_or(0, |f| f.arity as usize);
+        let resume = &mut self.p.resume;
+        resume.pc = pc.code_ref().to_word();
+        resume.cp = self.cp;
+        resume.x.clear();
+        resume.x.extend_from_slice(&self.x[..live]);
+        SliceEnd::Yield
+    }
+
+    /// Ends the slice in a receive: the process goes on at `pc` (its
+    /// `loop_rec`) once a message or the timeout comes.
+    fn wait(&mut self, pc: Pc) -> SliceEnd {
+        // No X register is live here: a cheap moment to fold the messages
+        // that arrived in fragments into the heap (a process that only
+        // receives would otherwise never collect them).
+        if self.p.heap.fragment_words() > 0 {
+            self.p.major_gc_requested = false;
+            self.collect_now(0);
+        }
+        let resume = &mut self.p.resume;
+        resume.pc = pc.code_ref().to_word();
+        resume.cp = self.cp;
+        resume.x.clear();
+        resume.waiting = true;
+        SliceEnd::Wait
+    }
+
+    /// Handles the signals that have arrived; the exit reason if one of
+    /// them ends the process.
+    fn take_signals(&mut self) -> Option<Term> {
+        while let Some(s) = self.inbox.pop() {
+            if let Handled::Exit(reason) = signal::handle(self.p, s) {
+                return Some(reason);
+            }
+        }
+        None
+    }
+
+    /// After a native: a native that wants the process switched out (to
+    /// handle a signal it sent itself, or `erlang:yield/0`) ends the slice
+    /// at the next call.
+    #[inline]
+    fn after_native(&mut self) {
+        if self.p.yield_requested {
+            self.p.yield_requested = false;
+            self.reds = 0;
         }
     }
 
@@ -187,7 +412,7 @@ impl Interp<'_> {
         self.p.heap.pop_frame(slots as usize + 1);
     }
 
-    fn run(&mut self, mut pc: Pc) -> Result<Term, Exception> {
+    fn run(&mut self, mut pc: Pc) -> Result<SliceEnd, Exception> {
         loop {
             let module = pc.module;
             let instr = module.code[pc.ip];
@@ -214,15 +439,24 @@ impl Interp<'_> {
                 Instr::Call { to } => {
                     self.cp = pc.code_ref().to_word();
                     pc.ip = to as usize;
+                    if self.out_of_reductions() {
+                        return Ok(self.suspend(pc));
+                    }
                     continue;
                 }
                 Instr::CallLast { to, slots } => {
                     self.deallocate(slots);
                     pc.ip = to as usize;
+                    if self.out_of_reductions() {
+                        return Ok(self.suspend(pc));
+                    }
                     continue;
                 }
                 Instr::CallOnly { to } => {
                     pc.ip = to as usize;
+                    if self.out_of_reductions() {
+                        return Ok(self.suspend(pc));
+                    }
                     continue;
                 }
                 Instr::Return => match self.return_to() {
@@ -230,7 +464,7 @@ impl Interp<'_> {
                         pc = next;
                         continue;
                     }
-                    None => return Ok(self.p.x[0]),
+                    None => return Ok(SliceEnd::Exit(Ending::Returned(self.x[0]))),
                 },
                 Instr::Allocate { slots, heap, live } => {
                     let need = slots as usize + 1 + heap as usize;
@@ -292,12 +526,12 @@ impl Interp<'_> {
                     continue;
                 }
                 Instr::PutTuple { start, count, dst } => {
-                    let mut elements = std::mem::take(&mut self.scratch);
+                    let mut elements = std::mem::take(self.scratch);
                     elements.clear();
                     let sources = &module.operands[start as usize..(start + count) as usize];
                     elements.extend(sources.iter().map(|&s| self.read(module, s)));
                     let tuple = build::tuple(&mut self.p.heap, &elements);
-                    self.scratch = elements;
+                    *self.scratch = elements;
                     self.write(dst, tuple);
                     continue;
                 }
@@ -395,6 +629,9 @@ impl Interp<'_> {
                         Ok(next) => {
                             self.cp = return_to;
                             pc = next;
+                            if self.out_of_reductions() {
+                                return Ok(self.suspend(pc));
+                            }
                             continue;
                         }
                         Err((origin, reason)) => (Raised::error(reason), origin),
@@ -405,6 +642,9 @@ impl Interp<'_> {
                     match self.enter(export) {
                         Ok(next) => {
                             pc = next;
+                            if self.out_of_reductions() {
+                                return Ok(self.suspend(pc));
+                            }
                             continue;
                         }
                         Err((origin, reason)) => (Raised::error(reason), as_tail(origin)),
@@ -413,6 +653,9 @@ impl Interp<'_> {
                 Instr::CallExtOnly { export } => match self.enter(export) {
                     Ok(next) => {
                         pc = next;
+                        if self.out_of_reductions() {
+                            return Ok(self.suspend(pc));
+                        }
                         continue;
                     }
                     Err((origin, reason)) => (Raised::error(reason), as_tail(origin)),
@@ -424,7 +667,7 @@ impl Interp<'_> {
                     slots,
                 } => match self.call_native(native, export.arity as usize) {
                     Ok(result) => {
-                        self.p.x[0] = result;
+                        self.x[0] = result;
                         self.gc(0, 1, &mut []);
                         if !tail {
                             continue;
@@ -437,29 +680,29 @@ impl Interp<'_> {
                                 pc = next;
                                 continue;
                             }
-                            None => return Ok(self.p.x[0]),
+                            None => return Ok(SliceEnd::Exit(Ending::Returned(self.x[0]))),
                         }
                     }
                     Err(raised) => {
-                        let args = self.p.x[..export.arity as usize].to_vec();
+                        let args = self.x[..export.arity as usize].to_vec();
                         (raised, Origin::Native(export, args))
                     }
                 },
                 Instr::NativeBody { native, export } => {
                     match self.call_native(native, export.arity as usize) {
                         Ok(result) => {
-                            self.p.x[0] = result;
+                            self.x[0] = result;
                             self.gc(0, 1, &mut []);
                             match self.return_to() {
                                 Some(next) => {
                                     pc = next;
                                     continue;
                                 }
-                                None => return Ok(self.p.x[0]),
+                                None => return Ok(SliceEnd::Exit(Ending::Returned(self.x[0]))),
                             }
                         }
                         Err(raised) => {
-                            let args = self.p.x[..export.arity as usize].to_vec();
+                            let args = self.x[..export.arity as usize].to_vec();
                             (raised, Origin::Native(export, args))
                         }
                     }
@@ -474,7 +717,9 @@ impl Interp<'_> {
                     let sources =
                         &module.operands[bif.args as usize..(bif.args + bif.arity) as usize];
                     let args: Vec<Term> = sources.iter().map(|&s| self.read(module, s)).collect();
-                    match native(self.p, &args) {
+                    let result = native(self.p, &args);
+                    self.after_native();
+                    match result {
                         Ok(mut result) => {
                             if self.p.heap.fragment_words() > 0 {
                                 self.gc(0, bif.live as usize, std::slice::from_mut(&mut result));
@@ -505,7 +750,7 @@ impl Interp<'_> {
                     function,
                     arity,
                 } => {
-                    let args = self.p.x[..arity as usize].to_vec();
+                    let args = self.x[..arity as usize].to_vec();
                     (
                         Raised::error(Term::atom(atoms::FUNCTION_CLAUSE)),
                         Origin::Call(m, function, args),
@@ -521,12 +766,12 @@ impl Interp<'_> {
                     match kind {
                         CatchExit::TryEnd => {}
                         CatchExit::TryCase => {
-                            self.p.x[0] = self.p.x[1];
-                            self.p.x[1] = self.p.x[2];
-                            self.p.x[2] = self.p.x[3];
+                            self.x[0] = self.x[1];
+                            self.x[1] = self.x[2];
+                            self.x[2] = self.x[3];
                         }
-                        CatchExit::CatchEnd if self.p.x[0].is_none() => {
-                            self.p.x[0] = self.catch_value();
+                        CatchExit::CatchEnd if self.x[0].is_none() => {
+                            self.x[0] = self.catch_value();
                         }
                         CatchExit::CatchEnd => {}
                     }
@@ -534,7 +779,7 @@ impl Interp<'_> {
                 }
                 Instr::Raise { trace, reason } => {
                     let (trace, reason) = (self.read(module, trace), self.read(module, reason));
-                    match reraise(trace, reason) {
+                    match reraise(&mut self.p.heap, trace, reason) {
                         Some(exception) => {
                             pc = self.unwind(exception)?;
                             continue;
@@ -543,8 +788,8 @@ impl Interp<'_> {
                     }
                 }
                 Instr::RawRaise => {
-                    let (class, reason, trace) = (self.p.x[0], self.p.x[1], self.p.x[2]);
-                    match reraise(trace, reason)
+                    let (class, reason, trace) = (self.x[0], self.x[1], self.x[2]);
+                    match reraise(&mut self.p.heap, trace, reason)
                         .filter(|e| Term::atom(class_atom(e.class)) == class)
                     {
                         Some(exception) => {
@@ -555,10 +800,10 @@ impl Interp<'_> {
                     }
                 }
                 Instr::BuildStacktrace => {
-                    let raw = self.p.x[0];
-                    self.p.x[0] = raw
+                    let raw = self.x[0];
+                    self.x[0] = raw
                         .as_tuple()
-                        .filter(|e| e.len() == 2)
+                        .filter(|e| e.len() >= 2)
                         .map_or(Term::NIL, |e| e[1]);
                     continue;
                 }
@@ -569,13 +814,13 @@ impl Interp<'_> {
                     dst,
                 } => {
                     let (entry, _) = module.lambdas[lambda as usize];
-                    let mut free = std::mem::take(&mut self.scratch);
+                    let mut free = std::mem::take(self.scratch);
                     free.clear();
                     let sources = &module.operands[start as usize..(start + count) as usize];
                     free.extend(sources.iter().map(|&s| self.read(module, s)));
                     let creator = self.p.self_term();
                     let fun = build::closure(&mut self.p.heap, entry, creator, &free);
-                    self.scratch = free;
+                    *self.scratch = free;
                     self.write(dst, fun);
                     continue;
                 }
@@ -586,10 +831,13 @@ impl Interp<'_> {
                         Ok(Entered::Code(next)) => {
                             self.cp = return_to;
                             pc = next;
+                            if self.out_of_reductions() {
+                                return Ok(self.suspend(pc));
+                            }
                             continue;
                         }
                         Ok(Entered::Returned(result)) => {
-                            self.p.x[0] = result;
+                            self.x[0] = result;
                             continue;
                         }
                         Err((origin, raised)) => {
@@ -603,7 +851,7 @@ impl Interp<'_> {
                     }
                 }
                 Instr::Apply { arity, last, slots } => {
-                    let (m, f) = (self.p.x[arity as usize], self.p.x[arity as usize + 1]);
+                    let (m, f) = (self.x[arity as usize], self.x[arity as usize + 1]);
                     let (Some(m), Some(f)) = (m.as_atom(), f.as_atom()) else {
                         let exception = self.exception(Raised::badarg(), Origin::Code, Some(pc));
                         pc = self.unwind(exception)?;
@@ -617,9 +865,12 @@ impl Interp<'_> {
                     match self.continue_call(entered, pc, last) {
                         Ok(Some(next)) => {
                             pc = next;
+                            if self.out_of_reductions() {
+                                return Ok(self.suspend(pc));
+                            }
                             continue;
                         }
-                        Ok(None) => return Ok(self.p.x[0]),
+                        Ok(None) => return Ok(SliceEnd::Exit(Ending::Returned(self.x[0]))),
                         Err((origin, raised)) => (raised, origin),
                     }
                 }
@@ -629,11 +880,11 @@ impl Interp<'_> {
                     slots,
                 } => {
                     let (target, list) = if fun_form {
-                        (self.p.x[0], self.p.x[1])
+                        (self.x[0], self.x[1])
                     } else {
-                        (self.p.x[0], self.p.x[2])
+                        (self.x[0], self.x[2])
                     };
-                    let function = self.p.x[1];
+                    let function = self.x[1];
                     let Some(args) = list.list_to_vec() else {
                         let export = crate::code::export_entry(
                             atoms::ERLANG,
@@ -641,7 +892,7 @@ impl Interp<'_> {
                             if fun_form { 2 } else { 3 },
                         );
                         let arity = export.arity as usize;
-                        let args = self.p.x[..arity].to_vec();
+                        let args = self.x[..arity].to_vec();
                         let raised = Raised::badarg();
                         let exception =
                             self.exception(raised, Origin::Native(export, args), Some(pc));
@@ -649,7 +900,7 @@ impl Interp<'_> {
                         continue;
                     };
                     for (i, a) in args.iter().enumerate() {
-                        self.p.x[i] = *a;
+                        self.x[i] = *a;
                     }
                     let arity = args.len();
                     if tail && slots != NO_FRAME {
@@ -669,9 +920,12 @@ impl Interp<'_> {
                     match self.continue_call(entered, pc, tail) {
                         Ok(Some(next)) => {
                             pc = next;
+                            if self.out_of_reductions() {
+                                return Ok(self.suspend(pc));
+                            }
                             continue;
                         }
-                        Ok(None) => return Ok(self.p.x[0]),
+                        Ok(None) => return Ok(SliceEnd::Exit(Ending::Returned(self.x[0]))),
                         Err((origin, raised)) => (raised, origin),
                     }
                 }
@@ -803,11 +1057,94 @@ impl Interp<'_> {
                     }
                     (Raised::badarith(), Origin::Code)
                 }
+                Instr::LoopRec { fail } => {
+                    let mut message = self.p.mailbox.current();
+                    if message.is_none() {
+                        if let Some(reason) = self.take_signals() {
+                            return Ok(SliceEnd::Exit(Ending::Killed(reason)));
+                        }
+                        message = self.p.mailbox.current();
+                    }
+                    match message {
+                        Some(m) => self.x[0] = m,
+                        None => pc.ip = fail as usize,
+                    }
+                    continue;
+                }
+                Instr::LoopRecEnd { to } => {
+                    self.p.mailbox.skip_current();
+                    pc.ip = to as usize;
+                    continue;
+                }
+                Instr::RemoveMessage => {
+                    self.p.mailbox.remove_current();
+                    if let Some(timer) = self.p.receive_timer.take() {
+                        runtime().timers.cancel(timer);
+                    }
+                    self.p.timed_out = false;
+                    continue;
+                }
+                Instr::Wait { to } => {
+                    pc.ip = to as usize;
+                    return Ok(self.wait(pc));
+                }
+                Instr::WaitTimeout { to, timeout } => {
+                    if std::mem::take(&mut self.p.timed_out) {
+                        continue;
+                    }
+                    if self.p.receive_timer.is_none() {
+                        let timeout = self.read(module, timeout);
+                        match receive_timeout(timeout) {
+                            Some(None) => {}
+                            Some(Some(0)) => continue,
+                            Some(Some(ms)) => {
+                                let after = std::time::Duration::from_millis(ms);
+                                let timer = runtime().start_receive_timer(self.p.pid, after);
+                                self.p.receive_timer = Some(timer);
+                            }
+                            None => {
+                                let reason = Term::atom(atoms::TIMEOUT_VALUE);
+                                let exception =
+                                    self.exception(Raised::error(reason), Origin::Code, Some(pc));
+                                pc = self.unwind(exception)?;
+                                continue;
+                            }
+                        }
+                    }
+                    pc.ip = to as usize;
+                    return Ok(self.wait(pc));
+                }
+                Instr::Timeout => {
+                    self.p.mailbox.rewind();
+                    self.p.receive_timer = None;
+                    continue;
+                }
+                Instr::RecvMarkerReserve { dst } => {
+                    let marker = self.p.mailbox.reserve_marker();
+                    self.write(dst, marker);
+                    continue;
+                }
+                Instr::RecvMarkerBind { marker, reference } => {
+                    let (marker, reference) =
+                        (self.read(module, marker), self.read(module, reference));
+                    self.p.mailbox.bind_marker(marker, reference);
+                    continue;
+                }
+                Instr::RecvMarkerClear { reference } => {
+                    let reference = self.read(module, reference);
+                    self.p.mailbox.clear_marker(reference);
+                    continue;
+                }
+                Instr::RecvMarkerUse { reference } => {
+                    let reference = self.read(module, reference);
+                    self.p.mailbox.use_marker(reference);
+                    continue;
+                }
                 // A BIF with no native yet: `undef`, naming it.
                 Instr::Unsupported {
                     bif: Some(export), ..
                 } => {
-                    let args = self.p.x[..export.arity as usize].to_vec();
+                    let args = self.x[..export.arity as usize].to_vec();
                     (
                         Raised::error(Term::atom(atoms::UNDEF)),
                         Origin::Call(export.module, export.function, args),
@@ -852,11 +1189,16 @@ impl Interp<'_> {
         heap.pop_frame(frame_start);
         self.cp = 0;
         let class = Term::atom(class_atom(exception.class));
-        let raw = build::tuple(heap, &[class, exception.stacktrace]);
-        self.p.x[0] = Term::NONE;
-        self.p.x[1] = class;
-        self.p.x[2] = exception.reason;
-        self.p.x[3] = raw;
+        let raw = if exception.function_clause {
+            let mark = Term::atom(atoms::FUNCTION_CLAUSE);
+            build::tuple(heap, &[class, exception.stacktrace, mark])
+        } else {
+            build::tuple(heap, &[class, exception.stacktrace])
+        };
+        self.x[0] = Term::NONE;
+        self.x[1] = class;
+        self.x[2] = exception.reason;
+        self.x[3] = raw;
         Ok(pc_of(CodeRef {
             slot: (tag >> 32) as u32,
             ip: tag as u32,
@@ -867,7 +1209,7 @@ impl Interp<'_> {
     /// term, `{'EXIT', {Reason, Stacktrace}}` for an error, `{'EXIT',
     /// Reason}` for an exit.
     fn catch_value(&mut self) -> Term {
-        let (class, reason, raw) = (self.p.x[1], self.p.x[2], self.p.x[3]);
+        let (class, reason, raw) = (self.x[1], self.x[2], self.x[3]);
         let stacktrace = raw.as_tuple().map_or(Term::NIL, |e| e[1]);
         let heap = &mut self.p.heap;
         match class.as_atom() {
@@ -898,7 +1240,7 @@ impl Interp<'_> {
                 Ok(Some(next))
             }
             Entered::Returned(result) => {
-                self.p.x[0] = result;
+                self.x[0] = result;
                 if tail {
                     Ok(self.return_to())
                 } else {
@@ -916,7 +1258,7 @@ impl Interp<'_> {
             return match self.call_native(native, arity) {
                 Ok(result) => Ok(Entered::Returned(result)),
                 Err(raised) => {
-                    let args = self.p.x[..arity].to_vec();
+                    let args = self.x[..arity].to_vec();
                     Err((Origin::Native(export, args), raised))
                 }
             };
@@ -931,7 +1273,7 @@ impl Interp<'_> {
         match fun.view() {
             View::Fun(closure) if closure.entry.arity as usize == arity => {
                 for (i, v) in closure.free.iter().enumerate() {
-                    self.p.x[arity + i] = *v;
+                    self.x[arity + i] = *v;
                 }
                 let entry = closure.entry;
                 if entry.code().is_none() {
@@ -944,7 +1286,7 @@ impl Interp<'_> {
             }
             View::Export(export) if export.arity as usize == arity => self.enter_export(export),
             View::Fun(_) | View::Export(_) => {
-                let args = self.p.x[..arity].to_vec();
+                let args = self.x[..arity].to_vec();
                 let heap = &mut self.p.heap;
                 let args = build::list(heap, &args);
                 let pair = build::tuple(heap, &[fun, args]);
@@ -984,6 +1326,7 @@ impl Interp<'_> {
                             class: raised.class,
                             reason: raised.reason,
                             stacktrace: args[2],
+                            function_clause: false,
                         };
                     }
                     _ => Origin::Native(export, args),
@@ -1086,6 +1429,7 @@ impl Interp<'_> {
             class: raised.class,
             reason: raised.reason,
             stacktrace,
+            function_clause: matches!(origin, Origin::Call(..)),
         }
     }
 }
@@ -1097,6 +1441,18 @@ fn error_info_option(options: Term) -> Option<Term> {
             e.len() == 2 && e[0].as_atom().is_some_and(|a| a.name() == "error_info")
         })
     })
+}
+
+/// A receive's timeout: `Some(None)` for `infinity`, `Some(Some(ms))` for
+/// a number of milliseconds, `None` for anything else (`timeout_value`).
+fn receive_timeout(t: Term) -> Option<Option<u64>> {
+    if t == Term::atom(atoms::INFINITY) {
+        return Some(None);
+    }
+    // erl takes timeouts up to 2^32 - 1 milliseconds.
+    t.as_small()
+        .filter(|&ms| (0..=u32::MAX as i64).contains(&ms))
+        .map(|ms| Some(ms as u64))
 }
 
 /// An `undef` from a tail call: the caller's frame is gone.
@@ -1121,10 +1477,13 @@ fn class_atom(class: Class) -> Atom {
     }
 }
 
-/// The exception a raw stack trace (`{Class, Frames}`) and a reason make.
-fn reraise(raw: Term, reason: Term) -> Option<Exception> {
-    let [class, stacktrace] = *raw.as_tuple()? else {
-        return None;
+/// The exception a raw stack trace (`{Class, Frames}`, or `{Class,
+/// Frames, function_clause}`) and a reason make.
+fn reraise(heap: &mut crate::heap::ProcessHeap, raw: Term, reason: Term) -> Option<Exception> {
+    let (class, stacktrace, function_clause) = match *raw.as_tuple()? {
+        [class, stacktrace] => (class, stacktrace, false),
+        [class, stacktrace, _] => (class, stacktrace, true),
+        _ => return None,
     };
     let class = match class.as_atom()? {
         atoms::ERROR => Class::Error,
@@ -1132,11 +1491,31 @@ fn reraise(raw: Term, reason: Term) -> Option<Exception> {
         atoms::THROW => Class::Throw,
         _ => return None,
     };
+    let stacktrace = if function_clause {
+        without_top_location(heap, stacktrace)
+    } else {
+        stacktrace
+    };
     Some(Exception {
         class,
         reason,
         stacktrace,
+        function_clause: false,
     })
+}
+
+/// The stack trace with the location of its first frame emptied.
+fn without_top_location(heap: &mut crate::heap::ProcessHeap, stacktrace: Term) -> Term {
+    let Some((top, rest)) = stacktrace.as_cons() else {
+        return stacktrace;
+    };
+    match *top.as_tuple().unwrap_or(&[]) {
+        [m, f, args, _] => {
+            let top = build::tuple(heap, &[m, f, args, Term::NIL]);
+            build::cons(heap, top, rest)
+        }
+        _ => stacktrace,
+    }
 }
 
 /// A destination register that was stored in the operand table as a source.

@@ -1,8 +1,14 @@
 //! Executing Erlang: processes, the instruction set they run, the
-//! translator that produces it, and the interpreter.
+//! translator that produces it, the interpreter, and the runtime that
+//! schedules processes and carries signals between them.
 
 pub mod dictionary;
 pub mod instr;
 pub mod interp;
+pub mod mailbox;
 pub mod process;
+pub mod report;
+pub mod runtime;
+pub mod signal;
+pub mod timer;
 pub mod translate;

@@ -524,6 +524,60 @@ impl Translator<'_> {
                     }
                 });
             }
+            // `x0 ! x1` is a call of erlang:send/2 (its frame in a stack
+            // trace is erlang:send/2's, as in erl).
+            GenOp::Send => {
+                let export = export_entry(
+                    crate::term::atoms::ERLANG,
+                    crate::term::Atom::intern("send").expect("atom"),
+                    2,
+                );
+                match bif::lookup(export.module, export.function, export.arity) {
+                    Some(native) => self.emit(Instr::CallNative {
+                        native,
+                        export,
+                        tail: false,
+                        slots: NO_FRAME,
+                    }),
+                    None => self.emit(Instr::CallExt { export }),
+                }
+            }
+            GenOp::LoopRec => self.emit(Instr::LoopRec {
+                fail: self.fail(a[0])?,
+            }),
+            GenOp::LoopRecEnd => self.emit(Instr::LoopRecEnd {
+                to: self.fail(a[0])?,
+            }),
+            GenOp::RemoveMessage => self.emit(Instr::RemoveMessage),
+            GenOp::Wait => self.emit(Instr::Wait {
+                to: self.fail(a[0])?,
+            }),
+            GenOp::WaitTimeout => {
+                let timeout = self.src(a[1])?;
+                self.emit(Instr::WaitTimeout {
+                    to: self.fail(a[0])?,
+                    timeout,
+                })
+            }
+            GenOp::Timeout => self.emit(Instr::Timeout),
+            GenOp::RecvMarkerReserve => self.emit(Instr::RecvMarkerReserve {
+                dst: self.dst(a[0])?,
+            }),
+            GenOp::RecvMarkerBind => {
+                let (marker, reference) = (self.src(a[0])?, self.src(a[1])?);
+                self.emit(Instr::RecvMarkerBind { marker, reference })
+            }
+            GenOp::RecvMarkerClear => {
+                let reference = self.src(a[0])?;
+                self.emit(Instr::RecvMarkerClear { reference })
+            }
+            GenOp::RecvMarkerUse => {
+                let reference = self.src(a[0])?;
+                self.emit(Instr::RecvMarkerUse { reference })
+            }
+            // The markers of OTP 21–23's receive optimisation: only an
+            // optimisation, so running without them is correct.
+            GenOp::RecvMark | GenOp::RecvSet => {}
             GenOp::Jump => self.emit(Instr::Jump {
                 to: self.fail(a[0])?,
             }),
@@ -774,7 +828,11 @@ impl Translator<'_> {
                 | Instr::Bif { fail, .. }
                 | Instr::PutMap { fail, .. }
                 | Instr::GetMapElements { fail, .. }
-                | Instr::HasMapFields { fail, .. } => resolve(fail)?,
+                | Instr::HasMapFields { fail, .. }
+                | Instr::LoopRec { fail, .. } => resolve(fail)?,
+                Instr::LoopRecEnd { to } | Instr::Wait { to } | Instr::WaitTimeout { to, .. } => {
+                    resolve(to)?
+                }
                 Instr::Catch { handler, .. } => resolve(handler)?,
                 _ => {}
             }

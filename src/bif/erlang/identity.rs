@@ -25,14 +25,9 @@ fn node_1(_: &mut Process, args: &[Term]) -> NativeResult {
     }
 }
 
-/// References made so far in this VM.
-static REFERENCES: AtomicU64 = AtomicU64::new(0);
-
-/// `make_ref()`: a reference of this node with three id words, unique in
-/// the VM. As in erts, the first word holds 18 bits.
+/// `make_ref()`: a reference of this node, unique in the VM.
 fn make_ref(process: &mut Process, _: &[Term]) -> NativeResult {
-    let n = REFERENCES.fetch_add(1, Ordering::Relaxed);
-    let ids = [(n & 0x3_FFFF) as u32, (n >> 18) as u32, (n >> 50) as u32];
+    let ids = crate::vm::runtime::runtime().new_ref_key();
     Ok(build::reference(&mut process.heap, atoms::NONODE, 0, &ids))
 }
 

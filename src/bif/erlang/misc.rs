@@ -35,10 +35,10 @@ fn map_size(process: &mut Process, args: &[Term]) -> NativeResult {
     Ok(Term::small(map.len() as i64))
 }
 
-/// `garbage_collect()`: `true`. Natives never collect; the interpreter
-/// is to run a full collection of the calling process when it sees this
-/// native return (not done yet).
-fn garbage_collect(_: &mut Process, _: &[Term]) -> NativeResult {
+/// `garbage_collect()`: `true`. Natives never collect: the interpreter runs
+/// the major collection when this native has returned.
+fn garbage_collect(process: &mut Process, _: &[Term]) -> NativeResult {
+    process.major_gc_requested = true;
     Ok(Term::TRUE)
 }
 

@@ -22,6 +22,7 @@ mod identity;
 mod lists;
 mod misc;
 mod numbers;
+mod processes;
 mod raise;
 mod time;
 mod timezone;
@@ -45,6 +46,7 @@ pub(crate) const TABLES: &[&[Native]] = &[
     lists::NATIVES,
     misc::NATIVES,
     numbers::NATIVES,
+    processes::NATIVES,
     raise::NATIVES,
     time::NATIVES,
     tuples::NATIVES,
