@@ -109,6 +109,7 @@ pub mod erts_internal;
 pub mod lists;
 pub mod maps;
 pub mod math;
+pub mod os;
 pub mod persistent_term;
 #[cfg(test)]
 mod testing;
@@ -121,6 +122,7 @@ const TABLES: &[&[&[Native]]] = &[
     &[lists::NATIVES],
     &[maps::NATIVES],
     &[math::NATIVES],
+    &[os::NATIVES],
     &[erts_internal::NATIVES],
     &[persistent_term::NATIVES],
     &[unicode::NATIVES],

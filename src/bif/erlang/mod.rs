@@ -24,7 +24,7 @@ mod misc;
 mod numbers;
 mod processes;
 mod raise;
-mod time;
+pub(crate) mod time;
 mod timezone;
 mod tuples;
 mod types;
