@@ -1013,6 +1013,92 @@ fn read_timer_2(p: &mut Process, args: &[Term]) -> NativeResult {
     read_timer_1(p, &args[..1])
 }
 
+// ---- memory ---------------------------------------------------------------------------------------
+
+/// The kinds `erlang:memory/0` lists, in erl's order.
+const MEMORY_KINDS: &[&str] = &[
+    "total",
+    "processes",
+    "processes_used",
+    "system",
+    "atom",
+    "atom_used",
+    "binary",
+    "code",
+    "ets",
+];
+
+/// Bytes the OS process has resident (`/proc/self/statm`), 0 if unknown.
+fn resident_bytes() -> usize {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
+
+/// Bytes of each kind: `total` is what the OS process has resident,
+/// `processes` what the processes' heaps, stacks and mailboxes take (the
+/// caller's and those not running now), `system` the rest. Binaries, code
+/// and atoms are not counted separately yet and are part of `system`.
+fn memory_of(process: &Process, kind: &str) -> usize {
+    let processes = || {
+        runtime()
+            .pids()
+            .into_iter()
+            .filter(|&pid| pid != process.pid)
+            .filter_map(|pid| runtime().lookup(pid))
+            .filter_map(|cell| cell.with_idle_body(|p| p.memory_bytes()))
+            .sum::<usize>()
+            + process.memory_bytes()
+    };
+    match kind {
+        "total" => resident_bytes().max(processes()),
+        "processes" | "processes_used" => processes(),
+        "system" => resident_bytes().saturating_sub(processes()),
+        _ => 0,
+    }
+}
+
+fn memory_0(process: &mut Process, _: &[Term]) -> NativeResult {
+    let pairs: Vec<Term> = MEMORY_KINDS
+        .iter()
+        .map(|kind| {
+            let bytes = memory_of(process, kind) as i64;
+            let bytes = build::int(&mut process.heap, bytes);
+            build::tuple(&mut process.heap, &[atom(kind), bytes])
+        })
+        .collect();
+    Ok(build::list(&mut process.heap, &pairs))
+}
+
+/// `memory(Kind)` or `memory([Kind])`.
+fn memory_1(process: &mut Process, args: &[Term]) -> NativeResult {
+    let kind_of = |t: Term| {
+        t.as_atom()
+            .map(|a| a.name())
+            .filter(|name| MEMORY_KINDS.contains(name))
+            .ok_or_else(Raised::badarg)
+    };
+    if let Some(kind) = args[0].as_atom() {
+        let kind = kind_of(Term::atom(kind))?;
+        let bytes = memory_of(process, kind) as i64;
+        return Ok(build::int(&mut process.heap, bytes));
+    }
+    if proper_length(args[0]).is_none() {
+        return Err(Raised::badarg());
+    }
+    let kinds: Vec<&str> = args[0].list_iter().map(kind_of).collect::<Result<_, _>>()?;
+    let pairs: Vec<Term> = kinds
+        .iter()
+        .map(|kind| {
+            let bytes = memory_of(process, kind) as i64;
+            let bytes = build::int(&mut process.heap, bytes);
+            build::tuple(&mut process.heap, &[atom(kind), bytes])
+        })
+        .collect();
+    Ok(build::list(&mut process.heap, &pairs))
+}
+
 // ---- halt -----------------------------------------------------------------------------------------
 
 /// `halt(Status)`: ends the OS process at once with the status (an
@@ -1103,6 +1189,8 @@ pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
     "cancel_timer"/2 => cancel_timer_2,
     "read_timer"/1 => read_timer_1,
     "read_timer"/2 => read_timer_2,
+    "memory"/0 => memory_0,
+    "memory"/1 => memory_1,
     "halt"/0 => halt_0,
     "halt"/1 => halt_1,
     "halt"/2 => halt_2,
