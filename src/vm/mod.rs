@@ -1,6 +1,7 @@
 //! Executing Erlang: processes, the instruction set they run, the
 //! translator that produces it, and the interpreter.
 
+pub mod bits;
 pub mod dictionary;
 pub mod instr;
 pub mod interp;
