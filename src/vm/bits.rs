@@ -1136,3 +1136,6 @@ pub fn set_position(ctx: Term, position: Term) {
     }
 }
 
+
+#[cfg(test)]
+mod tests;
