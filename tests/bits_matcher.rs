@@ -38,7 +38,10 @@ fn structured(rng: &mut Rng) -> Vec<u8> {
     let mut out = match rng.next() % 4 {
         0 => text.into_bytes(),
         1 => text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect(),
-        2 => text.chars().flat_map(|c| (c as u32).to_le_bytes()).collect(),
+        2 => text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect(),
         _ => (0..4)
             .flat_map(|i| (rng.next() as f64 / (i as f64 + 0.5)).to_be_bytes())
             .collect(),
@@ -50,7 +53,7 @@ fn structured(rng: &mut Rng) -> Vec<u8> {
 
 #[test]
 fn generated_programs_keep_the_matcher_invariants() {
-    let mut rng = Rng(0x0DDB_A11_5EED);
+    let mut rng = Rng(0x00DD_BA11_5EED);
     let mut hits = [0usize; 10];
     for i in 0..10_000 {
         let ops = (rng.next() % 32) as u8;
@@ -69,7 +72,10 @@ fn generated_programs_keep_the_matcher_invariants() {
     }
     // Every kind of operation succeeded often enough to have been checked.
     for (op, &h) in hits.iter().enumerate() {
-        assert!(h >= 100, "operation {op} succeeded only {h} times: {hits:?}");
+        assert!(
+            h >= 100,
+            "operation {op} succeeded only {h} times: {hits:?}"
+        );
     }
 }
 

@@ -173,7 +173,7 @@ impl Copier {
             copy.write(make_header(BoxKind::SubBinary, 4));
             copy.add(1).write(bits / 8);
             copy.add(2).write(offset / 8);
-            copy.add(3).write(bits % 8 | (offset % 8) << 8);
+            copy.add(3).write((bits % 8) | ((offset % 8) << 8));
             copy.add(4).write(original);
         }
     }

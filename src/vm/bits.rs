@@ -213,7 +213,7 @@ impl BitWriter {
     /// A writer that continues `bits` bits already in `bytes`.
     fn continuing(mut bytes: Vec<u8>, bits: u64) -> BitWriter {
         bytes.truncate(bits.div_ceil(8) as usize);
-        if bits % 8 != 0 {
+        if !bits.is_multiple_of(8) {
             if let Some(last) = bytes.last_mut() {
                 *last &= 0xFFu8 << (8 - bits % 8);
             }
@@ -257,14 +257,14 @@ impl BitWriter {
         if n == 0 {
             return;
         }
-        if self.bits % 8 == 0 && pos % 8 == 0 {
+        if self.bits.is_multiple_of(8) && pos.is_multiple_of(8) {
             let start = (pos / 8) as usize;
             let whole = (n / 8) as usize;
             self.bytes.extend_from_slice(&bytes[start..start + whole]);
             self.bits += whole as u64 * 8;
             let rest = (n % 8) as u32;
             if rest > 0 {
-                self.push_u64(read_bits(bytes, pos + whole as u64 * 8, rest) as u64, rest);
+                self.push_u64(read_bits(bytes, pos + whole as u64 * 8, rest), rest);
             }
             return;
         }
@@ -290,11 +290,7 @@ impl BitWriter {
 /// to `len` bytes.
 fn int_le_bytes(value: Term, len: usize) -> Option<Vec<u8>> {
     match value.view() {
-        View::Small(v) => Some(
-            (0..len)
-                .map(|i| (v >> (8 * i).min(63)) as u8)
-                .collect(),
-        ),
+        View::Small(v) => Some((0..len).map(|i| (v >> (8 * i).min(63)) as u8).collect()),
         View::Big { negative, limbs } => {
             let mut out: Vec<u8> = limbs
                 .iter()
@@ -347,7 +343,7 @@ fn put_integer(w: &mut BitWriter, value: Term, n: u64, little: bool) -> bool {
             for i in 0..n / 8 {
                 w.push_u64(v >> (8 * i), 8);
             }
-            if n % 8 != 0 {
+            if !n.is_multiple_of(8) {
                 w.push_u64(v >> (8 * (n / 8)), n % 8);
             }
         }
@@ -396,7 +392,7 @@ fn get_integer(heap: &mut impl TermAlloc, bytes: &[u8], pos: u64, n: u64, flags:
             for i in 0..n32 / 8 {
                 v |= read_bits(bytes, pos + 8 * i as u64, 8) << (8 * i);
             }
-            if n32 % 8 != 0 {
+            if !n32.is_multiple_of(8) {
                 v |= read_bits(bytes, pos + 8 * (n32 / 8) as u64, n32 % 8) << (8 * (n32 / 8));
             }
             v
@@ -561,7 +557,9 @@ fn code_point(value: Term) -> Option<u32> {
 
 fn put_utf8(w: &mut BitWriter, c: u32) {
     let mut buf = [0u8; 4];
-    let s = char::from_u32(c).expect("a checked code point").encode_utf8(&mut buf);
+    let s = char::from_u32(c)
+        .expect("a checked code point")
+        .encode_utf8(&mut buf);
     for &b in s.as_bytes() {
         w.push_u64(b as u64, 8);
     }
@@ -569,7 +567,9 @@ fn put_utf8(w: &mut BitWriter, c: u32) {
 
 fn put_utf16(w: &mut BitWriter, c: u32, little: bool) {
     let mut buf = [0u16; 2];
-    let units = char::from_u32(c).expect("a checked code point").encode_utf16(&mut buf);
+    let units = char::from_u32(c)
+        .expect("a checked code point")
+        .encode_utf16(&mut buf);
     for &u in units.iter() {
         let u = if little { u.swap_bytes() } else { u };
         w.push_u64(u as u64, 16);
@@ -661,14 +661,13 @@ pub fn create_bin(
     for (i, seg) in body.iter().enumerate() {
         let i = i + first;
         let bits = match seg.kind {
-            SegmentKind::Binary if is_all(size(i)) => {
-                match value(i).view() {
-                    View::Bitstring(b) => b.bit_len,
-                    _ => return Err(plain(fail(seg, "type", value(i)))),
-                }
-            }
+            SegmentKind::Binary if is_all(size(i)) => match value(i).view() {
+                View::Bitstring(b) => b.bit_len,
+                _ => return Err(plain(fail(seg, "type", value(i)))),
+            },
             SegmentKind::Integer | SegmentKind::Float | SegmentKind::Binary => {
-                size_bits(size(i), seg.unit).map_err(|limit| plain(size_error(seg, size(i), limit)))?
+                size_bits(size(i), seg.unit)
+                    .map_err(|limit| plain(size_error(seg, size(i), limit)))?
             }
             SegmentKind::String => match value(i).view() {
                 View::Bitstring(b) => b.bit_len,
@@ -715,7 +714,11 @@ pub fn create_bin(
             BitWriter::with_capacity(total)
         }
         Some(seg) if matches!(seg.kind, SegmentKind::InitBytes | SegmentKind::InitBits) => {
-            let unit = if seg.kind == SegmentKind::InitBytes { 8 } else { 1 };
+            let unit = if seg.kind == SegmentKind::InitBytes {
+                8
+            } else {
+                1
+            };
             total = size_bits(size(0), unit).map_err(|limit| BuildError {
                 system_limit: limit,
                 cause: None,
@@ -739,9 +742,10 @@ pub fn create_bin(
     }
     let (mut bytes, mut bits) = writer.into_parts();
     if style == BuildStyle::Puts && appending.is_none() && bits != total {
-        // Compiled code always fills what bs_init reserved.
+        // Compiled code always fills exactly what bs_init reserved; cut or
+        // pad anything else to that size.
         bytes.resize(total.div_ceil(8) as usize, 0);
-        bits = total;
+        (bytes, bits) = BitWriter::continuing(bytes, total).into_parts();
     }
     Ok(match appending {
         None => layout::bitstring_from_vec(heap, bytes, bits),
@@ -825,15 +829,9 @@ const MIN_APPEND_CAPACITY: usize = 256;
 /// `acc` (of `acc_bits` bits) followed by `tail_bits` bits of `tail`: in
 /// place in `acc`'s buffer when it can be, else in a new buffer with room
 /// to grow.
-fn append(
-    heap: &mut ProcessHeap,
-    acc: Term,
-    acc_bits: u64,
-    tail: Vec<u8>,
-    tail_bits: u64,
-) -> Term {
+fn append(heap: &mut ProcessHeap, acc: Term, acc_bits: u64, tail: Vec<u8>, tail_bits: u64) -> Term {
     let bits = acc_bits + tail_bits;
-    if acc_bits % 8 == 0 && tail_bits % 8 == 0 {
+    if acc_bits.is_multiple_of(8) && tail_bits.is_multiple_of(8) {
         if let Some((buf, len)) = acc.refc_buffer() {
             if buf.try_append(len, &tail) {
                 return layout::refc_binary_prefix(heap, buf, len + tail.len());
@@ -866,7 +864,9 @@ pub fn init_writable(heap: &mut impl TermAlloc, size: Term) -> Term {
 pub fn add(a: Term, b: Term, unit: u32) -> Result<Term, Raised> {
     let check = |t: Term| match t.view() {
         View::Small(v) if v >= 0 => Ok(v as u64),
-        View::Big { negative: false, .. } => Err(Raised::system_limit()),
+        View::Big {
+            negative: false, ..
+        } => Err(Raised::system_limit()),
         _ => Err(Raised::badarg()),
     };
     let (a, b) = (check(a)?, check(b)?);
@@ -886,7 +886,12 @@ pub fn start_match(heap: &mut impl TermAlloc, term: Term) -> Option<Term> {
         return None;
     };
     let (original, start) = layout::bits_origin(term)?;
-    Some(layout::match_context(heap, original, start, start + bits.bit_len))
+    Some(layout::match_context(
+        heap,
+        original,
+        start,
+        start + bits.bit_len,
+    ))
 }
 
 /// What a `bs_get_*`/`bs_skip_*` instruction matches.
@@ -918,8 +923,9 @@ impl Get {
     /// fragment), to collect for beforehand.
     pub fn heap_need(self, size: Term, unit: u16) -> usize {
         match self {
-            Get::Integer => match_size(size, unit)
-                .map_or(0, |bits| 2 + (bits / 64).min(1 << 16) as usize),
+            Get::Integer => {
+                match_size(size, unit).map_or(0, |bits| 2 + (bits / 64).min(1 << 16) as usize)
+            }
             Get::Float => 2,
             Get::Binary => MATCH_HEAP_NEED,
             _ => 0,
@@ -1135,7 +1141,6 @@ pub fn set_position(ctx: Term, position: Term) {
         }
     }
 }
-
 
 #[cfg(test)]
 mod tests;

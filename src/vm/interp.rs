@@ -14,10 +14,10 @@ use crate::bif::{Class, NativeFn, Raised};
 use crate::code::module::{self, module_in_slot, CodeRef, LoadFailure, Module};
 use crate::code::Export;
 use crate::term::{atoms, build, order, Atom, Term, View};
+use crate::vm::bits::{self, BuildStyle};
 use crate::vm::instr::{
     BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Src, SrcKind, TypeTest, NO_FRAME, NO_LABEL,
 };
-use crate::vm::bits::{self, BuildStyle};
 use crate::vm::process::Process;
 use crate::vm::translate::NO_GC;
 

@@ -890,7 +890,7 @@ impl Translator<'_> {
         match instr.op {
             GenOp::BsCreateBin => {
                 let fail = self.fail(a[0])?;
-                let alloc = Self::unsigned(a[1])?;
+                let alloc = Self::heap_need(a[1])?;
                 let live = Self::unsigned(a[2])?;
                 let dst = self.dst(a[4])?;
                 let start = self.bit_segments.len() as u32;
@@ -922,7 +922,7 @@ impl Translator<'_> {
                         };
                         (self.string(seg[4], len * 8)?, Src::constant(0))
                     } else {
-                        (self.src(seg[4])?, self.src(seg[5])?)
+                        (self.src(seg[4])?, self.size(seg[5])?)
                     };
                     self.bit_segments.push(Segment {
                         kind,
@@ -949,21 +949,30 @@ impl Translator<'_> {
                 } else {
                     SegmentKind::InitBits
                 };
-                let size = self.src(a[1])?;
+                let size = self.size(a[1])?;
                 let alloc = Self::heap_need(a[2])?;
                 let live = Self::unsigned(a[3])?;
                 self.start_build(a[0], kind, Src::constant(0), size, 1, live, alloc, a[5])?;
             }
             GenOp::BsAppend => {
-                let size = self.src(a[1])?;
+                let size = self.size(a[1])?;
                 let alloc = Self::heap_need(a[2])?;
                 let live = Self::unsigned(a[3])?;
                 let unit = Self::unsigned(a[4])?;
                 let bin = self.src(a[5])?;
-                self.start_build(a[0], SegmentKind::Append, bin, size, unit, live, alloc, a[7])?;
+                self.start_build(
+                    a[0],
+                    SegmentKind::Append,
+                    bin,
+                    size,
+                    unit,
+                    live,
+                    alloc,
+                    a[7],
+                )?;
             }
             GenOp::BsPrivateAppend => {
-                let size = self.src(a[1])?;
+                let size = self.size(a[1])?;
                 let unit = Self::unsigned(a[2])?;
                 let bin = self.src(a[3])?;
                 let kind = SegmentKind::PrivateAppend;
@@ -975,7 +984,7 @@ impl Translator<'_> {
                     GenOp::BsPutBinary => SegmentKind::Binary,
                     _ => SegmentKind::Float,
                 };
-                let size = self.src(a[1])?;
+                let size = self.size(a[1])?;
                 let unit = Self::unit(a[2])?;
                 let flags = self.flags(a[3])?;
                 let value = self.src(a[4])?;
@@ -998,7 +1007,7 @@ impl Translator<'_> {
             }
             GenOp::BsAdd => {
                 let fail = self.fail(a[0])?;
-                let (x, y) = (self.src(a[1])?, self.src(a[2])?);
+                let (x, y) = (self.size(a[1])?, self.size(a[2])?);
                 let unit = Self::unsigned(a[3])?;
                 let dst = self.dst(a[4])?;
                 self.emit(Instr::BsAdd {
@@ -1063,7 +1072,7 @@ impl Translator<'_> {
                 let fail = self.fail(a[0])?;
                 let ctx = self.src(a[1])?;
                 let live = Self::unsigned(a[2])?;
-                let size = self.src(a[3])?;
+                let size = self.size(a[3])?;
                 let unit = Self::unit(a[4])?;
                 let flags = self.flags(a[5])?;
                 let dst = self.dst(a[6])?;
@@ -1081,7 +1090,7 @@ impl Translator<'_> {
             GenOp::BsSkipBits2 => {
                 let fail = self.fail(a[0])?;
                 let ctx = self.src(a[1])?;
-                let size = self.src(a[2])?;
+                let size = self.size(a[2])?;
                 let unit = Self::unit(a[3])?;
                 let flags = self.flags(a[4])?;
                 self.emit(Instr::BsGet {
@@ -1153,6 +1162,18 @@ impl Translator<'_> {
             other => return Err(format!("{} is not a bit-syntax instruction", other.name())),
         }
         Ok(())
+    }
+
+    /// A size operand: a register, an integer, `all`, or a literal count.
+    fn size(&mut self, operand: Operand) -> Result<Src> {
+        match operand {
+            Operand::Unsigned(n) => {
+                let n = i64::try_from(n).map_err(|_| "size too large")?;
+                let term = build::int(&mut self.area, n);
+                Ok(self.constant(term))
+            }
+            other => self.src(other),
+        }
     }
 
     /// A unit operand (1..=256).
@@ -1233,7 +1254,14 @@ impl Translator<'_> {
     }
 
     /// Adds a `bs_put_*` to the build being gathered.
-    fn put(&mut self, kind: SegmentKind, flags: u8, unit: u16, value: Src, size: Src) -> Result<()> {
+    fn put(
+        &mut self,
+        kind: SegmentKind,
+        flags: u8,
+        unit: u16,
+        value: Src,
+        size: Src,
+    ) -> Result<()> {
         if self.pending_build.is_none() {
             return Err("bs_put_* outside a binary build".into());
         }

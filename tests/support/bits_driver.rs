@@ -43,7 +43,9 @@ fn rebuild(heap: &mut ProcessHeap, kind: SegmentKind, flags: u8, value: Term, si
 }
 
 fn position(ctx: Term) -> u64 {
-    bits::get_position(ctx).as_small().expect("a small position") as u64
+    bits::get_position(ctx)
+        .as_small()
+        .expect("a small position") as u64
 }
 
 /// Runs `data`; returns, per operation code (0..10), how many matches
@@ -107,7 +109,11 @@ pub fn run(data: &[u8]) -> [usize; 10] {
             2 | 3 => {
                 let unit = if param & 1 == 0 { 1 } else { 8 };
                 let size = (param >> 1) as i64 % 12;
-                let kind = if code % 10 == 2 { Get::Binary } else { Get::Skip };
+                let kind = if code % 10 == 2 {
+                    Get::Binary
+                } else {
+                    Get::Skip
+                };
                 let n = size as u64 * unit as u64;
                 match get(&mut heap, kind, unit, size) {
                     Some(v) => {
@@ -140,7 +146,7 @@ pub fn run(data: &[u8]) -> [usize; 10] {
                 assert!(!bits::test_tail(ctx, Term::small(left as i64 + 1)));
                 assert_eq!(
                     bits::test_unit(ctx, Term::small(unit as i64)),
-                    left % unit == 0
+                    left.is_multiple_of(unit)
                 );
                 saved.push(at);
                 hits[7] += 1;

@@ -33,9 +33,15 @@ fn integers_build_as_erl() {
     let s = Term::small;
     // erl: <<16#ABC:12/little>>, <<16#ABC:12>>, <<-1:12/little>>,
     // <<16#123456:20/little>>.
-    assert_eq!(build_one(Integer, FLAG_LITTLE, 1, s(0xABC), s(12)), "<<188,10:4>>");
+    assert_eq!(
+        build_one(Integer, FLAG_LITTLE, 1, s(0xABC), s(12)),
+        "<<188,10:4>>"
+    );
     assert_eq!(build_one(Integer, 0, 1, s(0xABC), s(12)), "<<171,12:4>>");
-    assert_eq!(build_one(Integer, FLAG_LITTLE, 1, s(-1), s(12)), "<<255,15:4>>");
+    assert_eq!(
+        build_one(Integer, FLAG_LITTLE, 1, s(-1), s(12)),
+        "<<255,15:4>>"
+    );
     assert_eq!(
         build_one(Integer, FLAG_LITTLE, 1, s(0x123456), s(20)),
         "<<86,52,2:4>>"
@@ -56,7 +62,9 @@ fn build_errors_name_segment_and_cause() {
     use SegmentKind::*;
     let foo = Term::atom(Atom::intern("foo").unwrap());
     let cause = |c: &str| {
-        format!("{{error_info,#{{cause => {c},function => format_bs_fail,module => erl_erts_errors}}}}")
+        format!(
+            "{{error_info,#{{cause => {c},function => format_bs_fail,module => erl_erts_errors}}}}"
+        )
     };
     // erl: catch <<X:8>> with X = foo, <<1:S>> with S = -1, <<F:7/float>>.
     assert_eq!(
@@ -140,7 +148,14 @@ fn matching_moves_the_position_and_fails_in_place() {
     assert!(test_tail(ctx, Term::small(12)) && test_unit(ctx, Term::small(4)));
     assert!(!test_unit(ctx, Term::small(8)));
     set_position(ctx, Term::small(0));
-    let le = get(&mut heap, Get::Integer, FLAG_LITTLE | FLAG_SIGNED, 8, ctx, Term::small(2));
+    let le = get(
+        &mut heap,
+        Get::Integer,
+        FLAG_LITTLE | FLAG_SIGNED,
+        8,
+        ctx,
+        Term::small(2),
+    );
     // erl: <<X:16/little-signed, _/bits>> = <<16#12, 16#34, 16#56>> gives 13330.
     assert_eq!(le.and_then(Term::as_small), Some(13330));
 }
@@ -185,7 +200,10 @@ fn appending_in_a_loop_reuses_one_buffer() {
     };
     let bytes = bits.as_bytes().unwrap();
     assert_eq!(bytes.len(), 10_000);
-    assert!(bytes.iter().enumerate().all(|(i, &b)| b == (i & 0xFF) as u8));
+    assert!(bytes
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| b == (i & 0xFF) as u8));
 }
 
 #[test]
