@@ -251,6 +251,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn buffers_append_in_place_only_at_their_end() {
+        let fixed = BinaryBuf::new(vec![1, 2].into());
+        assert!(!fixed.try_append(2, &[3]), "no spare capacity");
+        let buf = BinaryBuf::with_capacity(&[1, 2], 5);
+        let before = buf.bytes();
+        assert!(buf.try_append(2, &[3, 4]));
+        assert_eq!(before, [1, 2], "visible bytes never change");
+        assert_eq!(buf.bytes(), [1, 2, 3, 4]);
+        assert!(!buf.try_append(2, &[9]), "someone appended past 2");
+        assert!(!buf.try_append(4, &[5, 6]), "beyond the capacity");
+        assert!(buf.try_append(4, &[5]));
+        assert_eq!(buf.bytes(), [1, 2, 3, 4, 5]);
+        assert_eq!(buf.capacity(), 5);
+    }
+
+    #[test]
+    fn one_of_racing_appenders_wins() {
+        let buf = BinaryBuf::with_capacity(&[0], 64);
+        let wins: usize = std::thread::scope(|s| {
+            let handles: Vec<_> = (1..=4u8)
+                .map(|i| {
+                    let buf = &buf;
+                    s.spawn(move || buf.try_append(1, &[i; 8]) as usize)
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(wins, 1);
+        let bytes = buf.bytes();
+        assert_eq!(bytes.len(), 9);
+        assert!(bytes[1..].iter().all(|&b| b == bytes[1]));
+    }
+
+    #[test]
     fn allocations_are_aligned_disjoint_and_stable() {
         let mut area = LiteralArea::new();
         let mut spans = Vec::new();

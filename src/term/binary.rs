@@ -184,3 +184,39 @@ pub fn bits_origin(term: Term) -> Option<(Term, u64)> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::heap::LiteralArea;
+
+    #[test]
+    fn match_contexts_read_back_and_move() {
+        let mut area = LiteralArea::new();
+        let bin = super::super::build::binary(&mut area, &[0xF0, 0x0F]);
+        let ctx = match_context(&mut area, bin, 4, 12);
+        let mc = ctx.as_match_context().unwrap();
+        assert_eq!((mc.offset, mc.end, mc.remaining()), (4, 12, 8));
+        assert_eq!(mc.original, bin);
+        set_match_offset(ctx, 10);
+        assert_eq!(ctx.as_match_context().unwrap().offset, 10);
+        assert!(bin.as_match_context().is_none());
+    }
+
+    #[test]
+    fn refc_prefixes_and_bitstrings_share_a_buffer() {
+        let mut area = LiteralArea::new();
+        let buf = BinaryBuf::with_capacity(&[1, 2, 3, 0x80], 16);
+        let whole = refc_binary_prefix(&mut area, buf.clone(), 4);
+        let part = bitstring_in_buffer(&mut area, buf.clone(), 25);
+        let (shared, len) = whole.refc_buffer().unwrap();
+        assert!(Arc::ptr_eq(&shared, &buf) && len == 4);
+        let View::Bitstring(b) = part.view() else {
+            panic!("a bitstring")
+        };
+        assert_eq!((b.bit_len, b.to_padded_vec()), (25, vec![1, 2, 3, 0x80]));
+        assert_eq!(bits_origin(part).map(|(_, at)| at), Some(0));
+        let v = bitstring_from_vec(&mut area, vec![7; 100], 800);
+        assert!(v.refc_buffer().is_some_and(|(_, n)| n == 100));
+    }
+}
