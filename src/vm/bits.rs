@@ -704,9 +704,6 @@ pub fn create_bin(
             if bits.bit_len % unit != 0 {
                 return Err(plain(fail(seg, "unit", acc)));
             }
-            if total == 0 {
-                return Ok(acc);
-            }
             if bits.bit_len.saturating_add(total) > MAX_BUILD_BYTES * 8 {
                 return Err(too_big());
             }
@@ -749,6 +746,8 @@ pub fn create_bin(
     }
     Ok(match appending {
         None => layout::bitstring_from_vec(heap, bytes, bits),
+        // Nothing appended: the binary itself, as erts returns it.
+        Some((acc, _)) if bits == 0 => acc,
         Some((acc, acc_bits)) => append(heap, acc, acc_bits, bytes, bits),
     })
 }

@@ -335,7 +335,11 @@ build_errors() ->
      F(fun() -> <<(I(1)):(I(8))/unit:8>> end),
      F(fun() -> <<(I(1.0e300)):32/float>> end),
      F(fun() -> <<(I(1.0e10)):16/float>> end),
-     F(fun() -> <<0:(I(4)), (I(<<1, 2, 3>>)):2/binary>> end)].
+     F(fun() -> <<0:(I(4)), (I(<<1, 2, 3>>)):2/binary>> end),
+     F(fun() -> A = I(<<1>>), <<A/binary, (I(foo)):(I(0))>> end),
+     F(fun() -> A = I(<<1>>), <<A/binary, (I(foo)):(I(0))/float>> end),
+     F(fun() -> A = I(<<1>>), <<A/binary, 1:(I(0))>> end),
+     F(fun() -> A = I(<<1:1>>), <<A/bits, (I(<<>>)):(I(0))/binary>> end)].
 
 %% The error_info cause of the top frame, which must be this module's.
 cause([{?MODULE, _, _, Info} | _]) ->

@@ -225,3 +225,19 @@ fn appending_to_an_older_version_copies() {
     assert_eq!(print::to_string(b), "<<2>>");
     assert_eq!(print::to_string(a2), "<<1,3>>");
 }
+
+#[test]
+fn a_copied_match_context_is_the_bitstring_left_to_match() {
+    let mut heap = ProcessHeap::new();
+    let ctx = context(&mut heap, &[0xAB, 0xCD, 0xEF]);
+    assert!(get(&mut heap, Get::Skip, 0, 1, ctx, Term::small(5)).is_some());
+    let tuple = build::tuple(&mut heap, &[ctx, Term::small(1)]);
+    let mut area = crate::heap::LiteralArea::new();
+    let copy = crate::heap::copy_term(tuple, &mut area);
+    // erl: <<_:5, T/bits>> = <<16#AB, 16#CD, 16#EF>>, T.
+    assert_eq!(print::to_string(copy), "{<<121,189,7:3>>,1}");
+    assert_eq!(
+        crate::heap::size_of_term(tuple),
+        crate::heap::size_of_term(copy)
+    );
+}
