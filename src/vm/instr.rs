@@ -109,6 +109,10 @@ pub type Label = u32;
 /// "No failure label": the instruction raises instead of jumping.
 pub const NO_LABEL: Label = u32::MAX;
 
+/// `live` of a binary build that must not collect (`bs_private_append`
+/// has no live count).
+pub const NO_GC: u16 = u16::MAX;
+
 /// A tail call from a function without a frame to drop.
 pub const NO_FRAME: u32 = u32::MAX;
 

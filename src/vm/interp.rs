@@ -16,10 +16,10 @@ use crate::code::Export;
 use crate::term::{atoms, build, order, Atom, Term, View};
 use crate::vm::bits::{self, BuildStyle};
 use crate::vm::instr::{
-    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Src, SrcKind, TypeTest, NO_FRAME, NO_LABEL,
+    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Src, SrcKind, TypeTest, NO_FRAME, NO_GC,
+    NO_LABEL,
 };
 use crate::vm::process::Process;
-use crate::vm::translate::NO_GC;
 
 /// Native calls with at most this many arguments pass them from the stack.
 const NATIVE_ARGS_ON_STACK: usize = 8;

@@ -21,7 +21,7 @@ use crate::term::{build, Term};
 use crate::vm::bits::{self, Get, Segment, SegmentKind};
 use crate::vm::instr::{
     BadEnd, BifCall, CatchExit, Compare, Dst, FloatOp, Instr, Label, Src, TypeTest, NO_FRAME,
-    NO_LABEL,
+    NO_GC, NO_LABEL,
 };
 
 /// Translates `beam` into the module that will live in `slot`.
@@ -831,10 +831,6 @@ struct PendingBuild {
     live: u16,
     alloc: u8,
 }
-
-/// `live` of a build that must not collect (`bs_private_append` has no
-/// live count).
-pub const NO_GC: u16 = u16::MAX;
 
 fn is_bs_put(op: GenOp) -> bool {
     matches!(
