@@ -14,8 +14,10 @@ use crate::bif::{Class, NativeFn, Raised};
 use crate::code::module::{self, module_in_slot, CodeRef, LoadFailure, Module};
 use crate::code::Export;
 use crate::term::{atoms, build, order, Atom, Term, View};
+use crate::vm::bits::{self, BuildStyle};
 use crate::vm::instr::{
-    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Src, SrcKind, TypeTest, NO_FRAME, NO_LABEL,
+    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Src, SrcKind, TypeTest, NO_FRAME, NO_GC,
+    NO_LABEL,
 };
 use crate::vm::process::{Entry, Process};
 use crate::vm::runtime::runtime;
@@ -72,6 +74,9 @@ enum Origin {
     /// A call of a function that does not exist; `tail` when the caller's
     /// frame is already gone.
     Undef(Atom, Atom, Vec<Term>, bool),
+    /// The instruction before `pc` (a binary build), adding this
+    /// `{error_info, Map}` to its frame.
+    CodeWithInfo(Term),
 }
 
 /// How a process ended.
@@ -1140,6 +1145,164 @@ impl Interp<'_> {
                     self.p.mailbox.use_marker(reference);
                     continue;
                 }
+                Instr::BsCreate {
+                    fail,
+                    start,
+                    count,
+                    dst,
+                    live,
+                    alloc,
+                    puts,
+                } => {
+                    if live != NO_GC {
+                        let need = alloc as usize + bits::BUILD_HEAP_NEED;
+                        self.gc(need, live as usize, &mut []);
+                    }
+                    let segments = &module.bit_segments[start as usize..(start + count) as usize];
+                    let mut args = std::mem::take(self.scratch);
+                    args.clear();
+                    for s in segments {
+                        args.extend([self.read(module, s.value), self.read(module, s.size)]);
+                    }
+                    let style = if puts {
+                        BuildStyle::Puts
+                    } else {
+                        BuildStyle::Create
+                    };
+                    let built = bits::create_bin(&mut self.p.heap, style, segments, &args);
+                    *self.scratch = args;
+                    match built {
+                        Ok(bin) => {
+                            self.write(dst, bin);
+                            continue;
+                        }
+                        Err(_) if fail != NO_LABEL => {
+                            pc.ip = fail as usize;
+                            continue;
+                        }
+                        Err(e) => {
+                            let (raised, info) = e.raise(&mut self.p.heap);
+                            (raised, info.map_or(Origin::Code, Origin::CodeWithInfo))
+                        }
+                    }
+                }
+                Instr::BsStartMatch {
+                    fail,
+                    src,
+                    dst,
+                    live,
+                } => {
+                    let mut bin = [self.read(module, src)];
+                    if bin[0].is_bitstring() {
+                        self.gc(bits::MATCH_HEAP_NEED, live as usize, &mut bin);
+                        bin[0] = bits::start_match(&mut self.p.heap, bin[0]).expect("a bitstring");
+                    }
+                    if bin[0].as_match_context().is_some() {
+                        self.write(dst, bin[0]);
+                        continue;
+                    }
+                    if fail != NO_LABEL {
+                        pc.ip = fail as usize;
+                        continue;
+                    }
+                    (Raised::badarg(), Origin::Code)
+                }
+                Instr::BsGet {
+                    get,
+                    flags,
+                    unit,
+                    live,
+                    fail,
+                    ctx,
+                    size,
+                    dst,
+                } => {
+                    let mut v = [self.read(module, ctx), self.read(module, size)];
+                    let need = get.heap_need(v[1], unit);
+                    if need > 0 {
+                        self.gc(need, live as usize, &mut v);
+                    }
+                    match bits::get(&mut self.p.heap, get, flags, unit, v[0], v[1]) {
+                        Some(value) => {
+                            if get.writes() {
+                                self.write(dst, value);
+                            }
+                            continue;
+                        }
+                        None if fail == NO_LABEL => (Raised::badarg(), Origin::Code),
+                        None => {
+                            pc.ip = fail as usize;
+                            continue;
+                        }
+                    }
+                }
+                Instr::BsTest { unit, fail, ctx, n } => {
+                    let (ctx, n) = (self.read(module, ctx), self.read(module, n));
+                    let ok = if unit {
+                        bits::test_unit(ctx, n)
+                    } else {
+                        bits::test_tail(ctx, n)
+                    };
+                    if !ok {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
+                Instr::BsMatchString { fail, ctx, string } => {
+                    let (ctx, string) = (self.read(module, ctx), self.read(module, string));
+                    if !bits::match_string(ctx, string) {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
+                Instr::BsGetTail { ctx, dst, live } => {
+                    let mut v = [self.read(module, ctx)];
+                    self.gc(bits::MATCH_HEAP_NEED, live as usize, &mut v);
+                    let tail = bits::get_tail(&mut self.p.heap, v[0]).expect("a match context");
+                    self.write(dst, tail);
+                    continue;
+                }
+                Instr::BsGetPosition { ctx, dst } => {
+                    let position = bits::get_position(self.read(module, ctx));
+                    self.write(dst, position);
+                    continue;
+                }
+                Instr::BsSetPosition { ctx, position } => {
+                    bits::set_position(self.read(module, ctx), self.read(module, position));
+                    continue;
+                }
+                Instr::BsAdd {
+                    fail,
+                    a,
+                    b,
+                    unit,
+                    dst,
+                } => match bits::add(self.read(module, a), self.read(module, b), unit) {
+                    Ok(sum) => {
+                        self.write(dst, sum);
+                        continue;
+                    }
+                    Err(_) if fail != NO_LABEL => {
+                        pc.ip = fail as usize;
+                        continue;
+                    }
+                    Err(raised) => (raised, Origin::Code),
+                },
+                Instr::BsUtfSize { utf16, src, dst } => {
+                    let v = self.read(module, src);
+                    let size = if utf16 {
+                        bits::utf16_size(v)
+                    } else {
+                        bits::utf8_size(v)
+                    };
+                    self.write(dst, Term::small(size));
+                    continue;
+                }
+                Instr::BsInitWritable => {
+                    self.gc(bits::BUILD_HEAP_NEED, 1, &mut []);
+                    self.x[0] = bits::init_writable(&mut self.p.heap, self.x[0]);
+                    continue;
+                }
                 // A BIF with no native yet: `undef`, naming it.
                 Instr::Unsupported {
                     bif: Some(export), ..
@@ -1332,6 +1495,10 @@ impl Interp<'_> {
                     _ => Origin::Native(export, args),
                 }
             }
+            Origin::CodeWithInfo(info) => {
+                error_info_item = Some(info);
+                Origin::Code
+            }
             other => other,
         };
         let mut frames: Vec<Term> = Vec::new();
@@ -1371,7 +1538,7 @@ impl Interp<'_> {
                     &[Term::atom(*m), Term::atom(*f), args, Term::NIL],
                 ));
             }
-            Origin::Code => {}
+            Origin::Code | Origin::CodeWithInfo(_) => {}
         }
         // The frame of the code that raised (for a function_clause, the
         // function itself is the frame above).
