@@ -106,11 +106,13 @@ macro_rules! natives {
 pub mod binary;
 pub mod erlang;
 pub mod erts_internal;
+pub mod io;
 pub mod lists;
 pub mod maps;
 pub mod math;
 pub mod os;
 pub mod persistent_term;
+pub mod string;
 #[cfg(test)]
 mod testing;
 pub mod unicode;
@@ -119,10 +121,12 @@ pub mod unicode;
 const TABLES: &[&[&[Native]]] = &[
     erlang::TABLES,
     &[binary::NATIVES],
+    &[io::NATIVES],
     &[lists::NATIVES],
     &[maps::NATIVES],
     &[math::NATIVES],
     &[os::NATIVES],
+    &[string::NATIVES],
     &[erts_internal::NATIVES],
     &[persistent_term::NATIVES],
     &[unicode::NATIVES],
