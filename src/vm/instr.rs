@@ -506,6 +506,9 @@ pub enum Instr {
     },
     /// `timeout`: the receive ended by its timeout.
     Timeout,
+    /// A call of `erlang:hibernate(M, F, A)` (`x0..x2`): drops the stack,
+    /// collects, and waits for a message, then calls `M:F(A...)`.
+    Hibernate,
     /// `recv_marker_reserve`: a marker for messages that arrive from now on.
     RecvMarkerReserve {
         dst: Dst,

@@ -384,6 +384,26 @@ impl Interp<'_> {
         SliceEnd::Wait
     }
 
+    /// `erlang:hibernate/3` with `export`'s arguments in the list `x2`:
+    /// the stack goes, a major collection shrinks the heap, and the process
+    /// waits for a message to start `export` afresh.
+    fn hibernate(&mut self, export: &'static Export) -> SliceEnd {
+        let stack = self.p.heap.stack_len();
+        self.p.heap.pop_frame(stack);
+        self.cp = 0;
+        self.x[0] = self.x[2];
+        self.p.major_gc_requested = true;
+        self.collect_now(1);
+        let args: Vec<Term> = self.x[0].list_iter().collect();
+        self.p.mailbox.rewind();
+        let resume = &mut self.p.resume;
+        resume.entry = Some(Entry::Export(export));
+        resume.cp = 0;
+        resume.x = args;
+        resume.waiting = true;
+        SliceEnd::Wait
+    }
+
     /// Handles the signals that have arrived; the exit reason if one of
     /// them ends the process.
     fn take_signals(&mut self) -> Option<Term> {
@@ -1123,6 +1143,30 @@ impl Interp<'_> {
                     self.p.mailbox.rewind();
                     self.p.receive_timer = None;
                     continue;
+                }
+                Instr::Hibernate => {
+                    let (m, f, args) = (self.x[0], self.x[1], self.x[2]);
+                    let arity = {
+                        let mut items = args.list_iter();
+                        let n = items.by_ref().count();
+                        items.rest().is_nil().then_some(n)
+                    };
+                    let (Some(m), Some(f), Some(arity)) = (m.as_atom(), f.as_atom(), arity) else {
+                        let export = crate::code::export_entry(
+                            atoms::ERLANG,
+                            Atom::intern("hibernate").expect("atom"),
+                            3,
+                        );
+                        let args = self.x[..3].to_vec();
+                        let exception = self.exception(
+                            Raised::badarg(),
+                            Origin::Native(export, args),
+                            Some(pc),
+                        );
+                        pc = self.unwind(exception)?;
+                        continue;
+                    };
+                    return Ok(self.hibernate(crate::code::export_entry(m, f, arity as u32)));
                 }
                 Instr::RecvMarkerReserve { dst } => {
                     let marker = self.p.mailbox.reserve_marker();

@@ -301,6 +301,13 @@ impl Translator<'_> {
                     });
                     return Ok(());
                 }
+                let is_hibernate = export.module == crate::term::atoms::ERLANG
+                    && export.function.name() == "hibernate"
+                    && export.arity == 3;
+                if is_hibernate {
+                    self.emit(Instr::Hibernate);
+                    return Ok(());
+                }
                 match bif::lookup(export.module, export.function, export.arity) {
                     Some(native) => self.emit(Instr::CallNative {
                         native,
