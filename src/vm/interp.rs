@@ -372,7 +372,7 @@ impl Interp<'_> {
         // No X register is live here: a cheap moment to fold the messages
         // that arrived in fragments into the heap (a process that only
         // receives would otherwise never collect them).
-        if self.p.heap.fragment_words() > 0 {
+        if self.p.heap.has_fragments() {
             self.p.major_gc_requested = false;
             self.collect_now(0);
         }
@@ -746,7 +746,7 @@ impl Interp<'_> {
                     self.after_native();
                     match result {
                         Ok(mut result) => {
-                            if self.p.heap.fragment_words() > 0 {
+                            if self.p.heap.has_fragments() {
                                 self.gc(0, bif.live as usize, std::slice::from_mut(&mut result));
                             }
                             self.write(dst, result);
