@@ -119,10 +119,12 @@ impl Interp<'_> {
         }
     }
 
-    /// Collects garbage if fewer than `need` words are free, with `live` X
-    /// registers (and `extra` terms) as roots.
+    /// Collects garbage if fewer than `need` words are free or natives left
+    /// heap fragments (merged at the first safe point, as erts collects
+    /// after a BIF that left any), with `live` X registers (and `extra`
+    /// terms) as roots.
     fn gc(&mut self, need: usize, live: usize, extra: &mut [Term]) {
-        if !self.p.heap.needs_gc(need) {
+        if !self.p.heap.needs_gc(need) && !self.p.heap.has_fragments() {
             return;
         }
         let Process {
@@ -474,9 +476,13 @@ impl Interp<'_> {
                     let sources =
                         &module.operands[bif.args as usize..(bif.args + bif.arity) as usize];
                     let args: Vec<Term> = sources.iter().map(|&s| self.read(module, s)).collect();
+                    let had_fragments = self.p.heap.has_fragments();
                     match native(self.p, &args) {
                         Ok(mut result) => {
-                            if self.p.heap.fragment_words() > 0 {
+                            // Only a GC BIF allocates, and its live count is
+                            // exact; a plain BIF's is 0, so fragments left by
+                            // earlier instructions wait for the next safe point.
+                            if !had_fragments && self.p.heap.has_fragments() {
                                 self.gc(0, bif.live as usize, std::slice::from_mut(&mut result));
                             }
                             self.write(dst, result);
