@@ -1,8 +1,10 @@
 //! Executing Erlang: processes, the instruction set they run, the
-//! translator that produces it, and the interpreter.
+//! translator that produces it, the interpreter, and the listing of
+//! translated code.
 
 pub mod dictionary;
 pub mod instr;
 pub mod interp;
+pub mod listing;
 pub mod process;
 pub mod translate;
