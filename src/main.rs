@@ -189,7 +189,26 @@ fn call(args: &[String]) -> ExitCode {
         }
     };
     println!("{text}");
+    write_op_profile();
     ExitCode::SUCCESS
+}
+
+/// Writes the instruction profile to the file named by
+/// `OXBEAM_PROFILE_OPS`, if set (counted only in a build with the
+/// `op-profile` feature).
+fn write_op_profile() {
+    let Some(path) = std::env::var_os("OXBEAM_PROFILE_OPS") else {
+        return;
+    };
+    #[cfg(feature = "op-profile")]
+    if let Err(e) = std::fs::write(&path, oxbeam::vm::profile::report()) {
+        eprintln!("oxbeam: {}: {e}", std::path::Path::new(&path).display());
+    }
+    #[cfg(not(feature = "op-profile"))]
+    eprintln!(
+        "oxbeam: OXBEAM_PROFILE_OPS={} ignored: build with --features op-profile",
+        std::path::Path::new(&path).display()
+    );
 }
 
 /// Reads the leading `--otp-root DIR`, `-pa DIR` and `-pz DIR` options and

@@ -193,6 +193,8 @@ impl Interp<'_> {
         loop {
             let module = pc.module;
             let instr = module.code[pc.ip];
+            #[cfg(feature = "op-profile")]
+            crate::vm::profile::record(module.slot, pc.ip);
             pc.ip += 1;
             let raised: (Raised, Origin) = match instr {
                 Instr::Move { src, dst } => {

@@ -7,4 +7,6 @@ pub mod instr;
 pub mod interp;
 pub mod listing;
 pub mod process;
+#[cfg(feature = "op-profile")]
+pub mod profile;
 pub mod translate;
