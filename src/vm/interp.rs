@@ -477,9 +477,15 @@ impl Interp<'_> {
                     let bif = module.bif_calls[call as usize];
                     let sources =
                         &module.operands[bif.args as usize..(bif.args + bif.arity) as usize];
-                    let args: Vec<Term> = sources.iter().map(|&s| self.read(module, s)).collect();
+                    // At most 3 (gc_bif3), so on the stack.
+                    let mut buffer = [Term::NIL; 3];
+                    let args = &mut buffer[..sources.len()];
+                    for (arg, &source) in args.iter_mut().zip(sources) {
+                        *arg = self.read(module, source);
+                    }
+                    let args = &*args;
                     let had_fragments = self.p.heap.has_fragments();
-                    match native(self.p, &args) {
+                    match native(self.p, args) {
                         Ok(mut result) => {
                             // Only a GC BIF allocates, and its live count is
                             // exact; a plain BIF's is 0, so fragments left by
