@@ -3,7 +3,7 @@
 -module(b_bigfib).
 -export([run/0]).
 
-run() -> [check(N) || N <- [1000, 10000, 50000, 100000]].
+run() -> [check(N) || N <- [1000, 10000, 50000, 100000, 120000]].
 
 check(N) ->
     F = iterate(N, 0, 1),

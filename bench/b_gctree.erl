@@ -3,7 +3,7 @@
 -module(b_gctree).
 -export([run/0]).
 
--define(MAX_DEPTH, 17).
+-define(MAX_DEPTH, 18).
 -define(MIN_DEPTH, 4).
 
 run() ->

@@ -6,9 +6,9 @@
 -export([run/0]).
 
 run() ->
-    Primes = vm(primes_program(25000), 1, [], #{}),
-    Squares = vm(squares_program(1500000), 1, [], #{}),
-    Expr = eval_loop(75000, 0),
+    Primes = vm(primes_program(35000), 1, [], #{}),
+    Squares = vm(squares_program(2250000), 1, [], #{}),
+    Expr = eval_loop(110000, 0),
     {Primes, Squares, Expr}.
 
 %% --- stack machine ----------------------------------------------------------

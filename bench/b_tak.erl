@@ -2,7 +2,7 @@
 -module(b_tak).
 -export([run/0]).
 
-run() -> loop(1500, 0).
+run() -> loop(3000, 0).
 
 loop(0, Acc) -> Acc;
 loop(N, Acc) -> loop(N - 1, Acc + tak(18, 12, 6)).
