@@ -229,9 +229,14 @@ impl Interp<'_> {
                     pc.ip = to as usize;
                     continue;
                 }
-                Instr::Return => match self.return_to() {
-                    Some(next) => {
-                        pc = next;
+                Instr::Return => match CodeRef::from_word(std::mem::take(&mut self.cp)) {
+                    // Most returns stay in the module: no slot lookup.
+                    Some(code) if code.slot == module.slot => {
+                        pc.ip = code.ip as usize;
+                        continue;
+                    }
+                    Some(code) => {
+                        pc = pc_of(code);
                         continue;
                     }
                     None => return Ok(self.p.x[0]),
