@@ -76,7 +76,7 @@ awk -F '\t' '
     END {
         for (k in share) {
             split(k, parts, "\t")
-            printf "%s\t%.2f\t%d\t%s\n", parts[1], 100 * share[k] / files, count[k], parts[2]
+            printf "%s\t%.2f\t%.0f\t%s\n", parts[1], 100 * share[k] / files, count[k], parts[2]
         }
     }' "$out"/*.txt > "$tmp/merged.tsv"
 echo "Instruction profile of $(ls "$out"/*.txt | wc -l) workloads: mean share per workload, total count."
@@ -84,5 +84,5 @@ for section in kinds shapes pairs pair-shapes; do
     echo
     echo "[$section]"
     grep "^$section	" "$tmp/merged.tsv" | sort -t "	" -k2,2gr -k3,3nr | head -n "$top" |
-        awk -F '\t' '{ printf "%6.2f%%  %12d  %s\n", $2, $3, $4 }'
+        awk -F '\t' '{ printf "%6.2f%%  %12.0f  %s\n", $2, $3, $4 }'
 done
