@@ -382,7 +382,8 @@ impl ProcessHeap {
         self.old_htop
     }
 
-    /// Are there heap fragments (native spills or received messages)?
+    /// Are there heap fragments (to merge at the next collection)?
+    #[inline]
     pub fn has_fragments(&self) -> bool {
         !self.fragments.is_empty()
     }
