@@ -126,6 +126,20 @@ pub struct BifCall {
     pub arity: u32,
     /// X registers live across the call (a GC may run after it).
     pub live: u32,
+    pub native: crate::bif::NativeFn,
+}
+
+/// An integer operator with an inline path for small integers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SmallOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Band,
+    Bor,
+    Bxor,
 }
 
 /// A type test (`is_integer`, ...), one instruction for all of them.
@@ -364,6 +378,17 @@ pub enum Instr {
         fail: Label,
         call: u32,
         dst: Dst,
+    },
+    /// A two-argument arithmetic BIF (`bif_calls[call]`) whose operands are
+    /// kept inline: computed here when both are small integers and the
+    /// result is one, else by the BIF.
+    Arith {
+        op: SmallOp,
+        a: Src,
+        b: Src,
+        dst: Dst,
+        call: u32,
+        fail: Label,
     },
     Return,
     /// Raises the error `BadEnd` of the value in `src`.

@@ -16,8 +16,8 @@ use crate::code::Export;
 use crate::term::{atoms, build, order, Atom, Term, View};
 use crate::vm::bits::{self, BuildStyle};
 use crate::vm::instr::{
-    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Src, SrcKind, TypeTest, NO_FRAME, NO_GC,
-    NO_LABEL,
+    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, SmallOp, Src, SrcKind, TypeTest, NO_FRAME,
+    NO_GC, NO_LABEL,
 };
 use crate::vm::process::{Entry, Process};
 use crate::vm::runtime::runtime;
@@ -428,6 +428,28 @@ impl Interp<'_> {
         }
     }
 
+    /// Calls the BIF of `bif` on `args` and writes its result to `dst`.
+    fn call_bif(
+        &mut self,
+        native: NativeFn,
+        bif: &crate::vm::instr::BifCall,
+        args: &[Term],
+        dst: Dst,
+    ) -> Result<(), Raised> {
+        let had_fragments = self.p.heap.has_fragments();
+        let result = native(self.p, args);
+        self.after_native();
+        let mut result = result?;
+        // Only a GC BIF allocates, and its live count is exact; a plain
+        // BIF's is 0, so fragments left by earlier instructions wait for
+        // the next safe point.
+        if !had_fragments && self.p.heap.has_fragments() {
+            self.gc(0, bif.live as usize, std::slice::from_mut(&mut result));
+        }
+        self.write(dst, result);
+        Ok(())
+    }
+
     /// Returns to `cp`, or ends the run with `x0`.
     fn return_to(&mut self) -> Option<Pc> {
         let cp = std::mem::take(&mut self.cp);
@@ -757,25 +779,36 @@ impl Interp<'_> {
                         *arg = self.read(module, source);
                     }
                     let args = &*args;
-                    let had_fragments = self.p.heap.has_fragments();
-                    let result = native(self.p, args);
-                    self.after_native();
-                    match result {
-                        Ok(mut result) => {
-                            // Only a GC BIF allocates, and its live count is
-                            // exact; a plain BIF's is 0, so fragments left by
-                            // earlier instructions wait for the next safe point.
-                            if !had_fragments && self.p.heap.has_fragments() {
-                                self.gc(0, bif.live as usize, std::slice::from_mut(&mut result));
-                            }
-                            self.write(dst, result);
-                            continue;
-                        }
+                    match self.call_bif(native, &bif, args, dst) {
+                        Ok(()) => continue,
                         Err(_) if fail != NO_LABEL => {
                             pc.ip = fail as usize;
                             continue;
                         }
                         Err(raised) => (raised, Origin::Native(bif.export, args.to_vec())),
+                    }
+                }
+                Instr::Arith {
+                    op,
+                    a,
+                    b,
+                    dst,
+                    call,
+                    fail,
+                } => {
+                    let (a, b) = (self.read(module, a), self.read(module, b));
+                    if let Some(result) = small_arith(op, a, b) {
+                        self.write(dst, result);
+                        continue;
+                    }
+                    let bif = module.bif_calls[call as usize];
+                    match self.call_bif(bif.native, &bif, &[a, b], dst) {
+                        Ok(()) => continue,
+                        Err(_) if fail != NO_LABEL => {
+                            pc.ip = fail as usize;
+                            continue;
+                        }
+                        Err(raised) => (raised, Origin::Native(bif.export, vec![a, b])),
                     }
                 }
                 Instr::BadEnd { kind, src } => {
@@ -1802,6 +1835,23 @@ fn error_info(heap: &mut crate::heap::ProcessHeap, module: &str) -> Term {
     let tag = Term::atom(Atom::intern("error_info").expect("atom"));
     let pair = build::tuple(heap, &[tag, map]);
     build::list(heap, &[pair])
+}
+
+/// `a op b` when both are small integers and so is the result.
+#[inline]
+fn small_arith(op: SmallOp, a: Term, b: Term) -> Option<Term> {
+    let (a, b) = (a.as_small()?, b.as_small()?);
+    let result = match op {
+        SmallOp::Add => a + b,
+        SmallOp::Sub => a - b,
+        SmallOp::Mul => a.checked_mul(b)?,
+        SmallOp::Div => a.checked_div(b)?,
+        SmallOp::Rem => a.checked_rem(b)?,
+        SmallOp::Band => a & b,
+        SmallOp::Bor => a | b,
+        SmallOp::Bxor => a ^ b,
+    };
+    Term::try_small(result)
 }
 
 fn type_test(test: TypeTest, t: Term) -> bool {

@@ -198,6 +198,24 @@ pub fn describe(module: &Module, instr: &Instr) -> (&'static str, Vec<Operand>) 
                 ],
             )
         }
+        Instr::Arith {
+            op,
+            a,
+            b,
+            dst,
+            call,
+            fail,
+        } => (
+            "arith",
+            vec![
+                O::Label(fail),
+                O::Function(module.bif_calls[call as usize].export),
+                O::Text(format!("{op:?}")),
+                O::Src(a),
+                O::Src(b),
+                O::Dst(dst),
+            ],
+        ),
         Instr::Return => ("return", vec![]),
         Instr::BadEnd { kind, src } => match kind {
             BadEnd::IfClause => ("if_end", vec![]),

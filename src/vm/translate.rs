@@ -20,9 +20,28 @@ use crate::loader::{BeamFile, Instr as GenInstr, Location, Operand, Register};
 use crate::term::{build, Term};
 use crate::vm::bits::{self, Get, Segment, SegmentKind};
 use crate::vm::instr::{
-    BadEnd, BifCall, CatchExit, Compare, Dst, FloatOp, Instr, Label, Src, TypeTest, NO_FRAME,
-    NO_GC, NO_LABEL,
+    BadEnd, BifCall, CatchExit, Compare, Dst, FloatOp, Instr, Label, SmallOp, Src, TypeTest,
+    NO_FRAME, NO_GC, NO_LABEL,
 };
+
+/// The operator of an `erlang` arithmetic BIF that has an inline path for
+/// small integers.
+fn small_op(export: &Export) -> Option<SmallOp> {
+    if export.module != crate::term::atoms::ERLANG || export.arity != 2 {
+        return None;
+    }
+    Some(match export.function.name() {
+        "+" => SmallOp::Add,
+        "-" => SmallOp::Sub,
+        "*" => SmallOp::Mul,
+        "div" => SmallOp::Div,
+        "rem" => SmallOp::Rem,
+        "band" => SmallOp::Band,
+        "bor" => SmallOp::Bor,
+        "bxor" => SmallOp::Bxor,
+        _ => return None,
+    })
+}
 
 /// Translates `beam` into the module that will live in `slot`.
 pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
@@ -807,8 +826,24 @@ impl Translator<'_> {
             args: start,
             arity: args.len() as u32,
             live,
+            native,
         });
         let dst = self.dst(dst)?;
+        if let Some(op) = small_op(export) {
+            let (a, b) = (
+                self.operands[start as usize],
+                self.operands[start as usize + 1],
+            );
+            self.emit(Instr::Arith {
+                op,
+                a,
+                b,
+                dst,
+                call,
+                fail,
+            });
+            return Ok(());
+        }
         self.emit(Instr::Bif {
             native,
             fail,
@@ -846,6 +881,7 @@ impl Translator<'_> {
                 | Instr::SelectVal { fail, .. }
                 | Instr::SelectTupleArity { fail, .. }
                 | Instr::Bif { fail, .. }
+                | Instr::Arith { fail, .. }
                 | Instr::PutMap { fail, .. }
                 | Instr::GetMapElements { fail, .. }
                 | Instr::HasMapFields { fail, .. }
