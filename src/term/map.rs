@@ -549,6 +549,13 @@ fn node_children(map: MapRef<'_>) -> &[Term] {
 
 /// Index of `key` among a flat map's sorted keys, or where it would go.
 fn flat_search(keys: &[Term], key: Term) -> Result<usize, usize> {
+    // An immediate key is exactly equal only to the same word: a scan of
+    // at most 32 words beats a binary search that compares atoms by text.
+    if key.is_immediate() {
+        if let Some(i) = keys.iter().position(|&k| k == key) {
+            return Ok(i);
+        }
+    }
     keys.binary_search_by(|k| compare_exact(*k, key))
 }
 

@@ -69,9 +69,15 @@ pub fn eq(a: Term, b: Term) -> bool {
     equal_by_word(a, b).unwrap_or_else(|| compare(a, b) == Ordering::Equal)
 }
 
-/// `A =:= B`.
+/// `A =:= B`. An immediate is exactly equal to nothing but its own word.
 pub fn exact_eq(a: Term, b: Term) -> bool {
-    equal_by_word(a, b).unwrap_or_else(|| compare_exact(a, b) == Ordering::Equal)
+    if a == b {
+        true
+    } else if a.is_immediate() || b.is_immediate() {
+        false
+    } else {
+        compare_exact(a, b) == Ordering::Equal
+    }
 }
 
 /// Work left in a comparison. `exact` says which order applies.
