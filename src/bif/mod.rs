@@ -102,11 +102,16 @@ macro_rules! natives {
     };
 }
 
+pub mod code;
 pub mod erlang;
 pub mod erts_internal;
+pub mod init;
+pub mod io;
 pub mod lists;
 pub mod maps;
 pub mod math;
+pub mod net_kernel;
+pub mod oxbeam_io;
 #[cfg(test)]
 mod testing;
 
@@ -117,6 +122,11 @@ const TABLES: &[&[&[Native]]] = &[
     &[maps::NATIVES],
     &[math::NATIVES],
     &[erts_internal::NATIVES],
+    &[code::NATIVES],
+    &[init::NATIVES],
+    &[io::NATIVES],
+    &[net_kernel::NATIVES],
+    &[oxbeam_io::NATIVES],
 ];
 
 type Registry = HashMap<(Atom, Atom, u32), NativeFn>;

@@ -964,7 +964,7 @@ fn read_timer_2(p: &mut Process, args: &[Term]) -> NativeResult {
 // ---- halt -----------------------------------------------------------------------------------------
 
 /// `halt(Status)`: ends the OS process at once with the status (an
-/// integer, or `abort`; a string is a crash message, status 1).
+/// integer, or `abort`; a string is a crash slogan, status 1).
 fn halt_status(status: Term) -> Result<i32, Raised> {
     if let Some(n) = status.as_small() {
         return (n >= 0)
@@ -974,18 +974,29 @@ fn halt_status(status: Term) -> Result<i32, Raised> {
     if status == atom("abort") {
         return Ok(134);
     }
-    if let Some(text) = super::int_list(status) {
-        let text: String = text
-            .iter()
-            .filter_map(|&c| char::from_u32(c as u32))
-            .collect();
-        eprintln!(
-            "Crash dump is being written to: erl_crash.dump...done
-{text}"
-        );
-        return Ok(1);
+    let slogan = slogan(status).ok_or_else(Raised::badarg)?;
+    crate::vm::report::crash_slogan(&slogan);
+    Ok(1)
+}
+
+/// The characters of a slogan, as erts reads it: a list of code points,
+/// of which the first 1023 count (the rest is not looked at).
+fn slogan(status: Term) -> Option<String> {
+    const SLOGAN_MAX: usize = 1023;
+    let mut text = String::new();
+    let mut rest = status;
+    for _ in 0..SLOGAN_MAX {
+        match rest.view() {
+            View::Nil => return Some(text),
+            View::Cons(head, tail) => {
+                let c = u32::try_from(head.as_small()?).ok()?;
+                text.push(char::from_u32(c)?);
+                rest = tail;
+            }
+            _ => return None,
+        }
     }
-    Err(Raised::badarg())
+    (rest.is_nil() || matches!(rest.view(), View::Cons(..))).then_some(text)
 }
 
 fn halt_now(code: i32) -> ! {
