@@ -169,10 +169,18 @@ sync_io(Name) ->
 
 %% ---- the items of the command line ---------------------------------------
 
+%% A crash ends the process with the exit reason erl's would have
+%% ({Reason, Stack} for an error), as an exit: erl halts before its logger
+%% reports the crash, so there must be no report here either.
 do_boot(_Init, Items, _User) ->
     process_flag(trap_exit, true),
-    start_em(Items),
-    ok.
+    try start_em(Items) of
+        _ -> ok
+    catch
+        error:Reason:Stack -> exit({Reason, Stack});
+        throw:Value:Stack -> exit({{nocatch, Value}, Stack});
+        exit:Reason -> exit(Reason)
+    end.
 
 start_em([Item | Items]) ->
     case whereis(user) of

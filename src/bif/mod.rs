@@ -111,6 +111,7 @@ pub mod lists;
 pub mod maps;
 pub mod math;
 pub mod net_kernel;
+pub mod os;
 pub mod oxbeam_io;
 #[cfg(test)]
 mod testing;
@@ -126,6 +127,7 @@ const TABLES: &[&[&[Native]]] = &[
     &[init::NATIVES],
     &[io::NATIVES],
     &[net_kernel::NATIVES],
+    &[os::NATIVES],
     &[oxbeam_io::NATIVES],
 ];
 
