@@ -14,7 +14,7 @@ cargo test --release "$@"
 if cargo +nightly miri --version >/dev/null 2>&1; then
   # Terms are tagged words (integer-to-pointer casts by design).
   export MIRIFLAGS="${MIRIFLAGS:-} -Zmiri-permissive-provenance"
-  for filter in term::build term::tests heap::; do
+  for filter in term::build term::tests heap:: vm::mailbox vm::timer; do
     cargo +nightly miri test --quiet --lib "$filter"
   done
 else

@@ -9,14 +9,9 @@
 
 mod support;
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-fn erlang_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/erlang")
-}
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
 
 /// How long one program may run (erl runs each in well under a second).
 const TIME_LIMIT: Duration = Duration::from_secs(120);
@@ -27,81 +22,32 @@ fn run_oxbeam(code: &Path, module: &str, gc_stress: bool) -> String {
     command
         .args(["call", "-pa"])
         .arg(code)
-        .args([module, "main"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .args([module, "main"]);
     if gc_stress {
         command.env("OXBEAM_GC_STRESS", "1");
     }
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(e) => return format!("cannot run oxbeam: {e}"),
+    let outcome = match support::run_with_limit(&mut command, TIME_LIMIT) {
+        Ok(outcome) => outcome,
+        Err(e) => return e,
     };
-    // Drain both pipes while waiting, so a large output cannot stall it.
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
-            }
-            text
-        })
-    };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if start.elapsed() <= TIME_LIMIT => {
-                std::thread::sleep(Duration::from_millis(5))
-            }
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-        }
-    };
-    let mut text = stdout.join().unwrap_or_default();
-    match status {
+    let mut text = String::from_utf8_lossy(&outcome.stdout).into_owned();
+    match outcome.status {
         Some(status) if status.success() => {}
-        Some(status) => text += &format!("[exit {status}] {}", stderr.join().unwrap_or_default()),
+        Some(status) => {
+            text += &format!(
+                "[exit {status}] {}",
+                String::from_utf8_lossy(&outcome.stderr)
+            )
+        }
         None => text += &format!("[killed after {TIME_LIMIT:?}]"),
     }
     text
 }
 
-/// The first point where two outputs differ, with some context.
-fn first_difference(expected: &str, got: &str) -> String {
-    let at = expected
-        .bytes()
-        .zip(got.bytes())
-        .position(|(a, b)| a != b)
-        .unwrap_or(expected.len().min(got.len()));
-    let from = at.saturating_sub(60);
-    let clip = |s: &str| -> String { s.chars().skip(from).take(160).collect() };
-    format!(
-        "at byte {at}:\n    erl:    {}\n    oxbeam: {}",
-        clip(expected),
-        clip(got)
-    )
-}
-
 #[test]
 fn erlang_programs_give_what_erl_gives() {
     support::require_erl();
-    let dir = erlang_dir();
+    let dir = support::erlang_dir();
     let code = support::scratch_dir("erlang_vs_erl");
     let mut modules: Vec<String> = std::fs::read_dir(&dir)
         .expect("tests/erlang")
@@ -110,23 +56,14 @@ fn erlang_programs_give_what_erl_gives() {
             let name = e.file_name().to_string_lossy().into_owned();
             name.strip_suffix(".erl").map(str::to_string)
         })
+        // The concurrency programs run through the erl-like command line
+        // (tests/concurrency_vs_erl.rs).
+        .filter(|name| !name.starts_with("c_"))
         .collect();
     modules.sort();
     assert!(!modules.is_empty(), "no test programs in tests/erlang");
-    for module in &modules {
-        support::run(
-            Command::new("erlc")
-                .arg("-o")
-                .arg(&code)
-                .arg(dir.join(format!("{module}.erl"))),
-        );
-    }
-    let passing_list = std::fs::read_to_string(dir.join("passing.txt")).unwrap_or_default();
-    let must_pass: Vec<&str> = passing_list
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
+    support::compile_erlang(&modules, &code);
+    let must_pass = support::name_list("passing.txt");
     for name in &must_pass {
         assert!(
             modules.iter().any(|m| m == name),
@@ -142,7 +79,7 @@ fn erlang_programs_give_what_erl_gives() {
             .unwrap_or_else(|_| {
                 panic!("no expected output for {module}: run tests/erlang/record.sh")
             });
-        let required = must_pass.contains(&module.as_str());
+        let required = must_pass.contains(module);
         let mut ok = true;
         for gc_stress in [false, true] {
             let got = run_oxbeam(&code, module, gc_stress);
@@ -152,7 +89,7 @@ fn erlang_programs_give_what_erl_gives() {
                     let mode = if gc_stress { " (GC stress)" } else { "" };
                     failures.push(format!(
                         "{module}{mode}: {}",
-                        first_difference(&expected, &got)
+                        support::first_difference(&expected, &got)
                     ));
                 }
                 break;

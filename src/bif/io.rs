@@ -1,11 +1,11 @@
-//! The natives of OTP's `io` module.
+//! The natively implemented function of OTP's `io` module.
 
-use crate::bif::{Native, NativeResult};
+use super::{Native, NativeResult};
 use crate::term::{Atom, Term};
 use crate::vm::process::Process;
 
-/// `io:printable_range()`: the characters `~p` takes for printable, as
-/// erl's `+pc` sets them; erl's default is `latin1`.
+/// `io:printable_range()`: what `~p` treats as printable characters;
+/// `latin1`, erl's default (`+pc latin1`).
 fn printable_range(_: &mut Process, _: &[Term]) -> NativeResult {
     Ok(Term::atom(Atom::intern("latin1").expect("atom")))
 }

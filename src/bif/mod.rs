@@ -5,7 +5,8 @@
 //! term or an exception. It allocates on the process heap (which spills into
 //! heap fragments when full) and never triggers a garbage collection, so the
 //! terms it holds stay valid for the whole call. Files are organised by the
-//! Erlang module they implement: `erlang/…`, `lists.rs`, `maps.rs`.
+//! Erlang module they implement: `erlang/…`, `lists.rs`, `maps.rs`,
+//! `persistent_term.rs`, ….
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -102,6 +103,7 @@ macro_rules! natives {
     };
 }
 
+pub mod binary;
 pub mod code;
 pub mod erlang;
 pub mod erts_internal;
@@ -113,21 +115,28 @@ pub mod math;
 pub mod net_kernel;
 pub mod os;
 pub mod oxbeam_io;
+pub mod persistent_term;
+pub mod string;
 #[cfg(test)]
 mod testing;
+pub mod unicode;
 
 /// Every table of natives, by Erlang module.
 const TABLES: &[&[&[Native]]] = &[
     erlang::TABLES,
+    &[binary::NATIVES],
+    &[io::NATIVES],
     &[lists::NATIVES],
     &[maps::NATIVES],
     &[math::NATIVES],
+    &[os::NATIVES],
+    &[string::NATIVES],
     &[erts_internal::NATIVES],
+    &[persistent_term::NATIVES],
+    &[unicode::NATIVES],
     &[code::NATIVES],
     &[init::NATIVES],
-    &[io::NATIVES],
     &[net_kernel::NATIVES],
-    &[os::NATIVES],
     &[oxbeam_io::NATIVES],
 ];
 
@@ -151,6 +160,23 @@ fn registry() -> &'static Registry {
         }
         map
     })
+}
+
+/// The module that explains (`format_error/2`) the errors raised by the
+/// natives of `module`, named in their stack frames as
+/// `[{error_info, #{module => M}}]`; erts's table (`beam_common.c`). Natives
+/// of other modules get no `error_info`.
+pub fn error_info_module(module: Atom) -> Option<&'static str> {
+    match module.name() {
+        "atomics" | "counters" | "erlang" | "erts_internal" | "persistent_term" => {
+            Some("erl_erts_errors")
+        }
+        "os" => Some("erl_kernel_errors"),
+        "binary" | "ets" | "lists" | "maps" | "math" | "re" | "unicode" => {
+            Some("erl_stdlib_errors")
+        }
+        _ => None,
+    }
 }
 
 /// The native function `module:function/arity`, if there is one.

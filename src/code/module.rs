@@ -71,6 +71,8 @@ pub struct Module {
     pub select_values: Box<[(Term, Label)]>,
     /// The operands of `Bif` instructions.
     pub bif_calls: Box<[BifCall]>,
+    /// The segments of binary builds (`BsCreate` instructions).
+    pub bit_segments: Box<[crate::vm::bits::Segment]>,
     /// Functions in code order.
     pub functions: Box<[FunctionInfo]>,
     /// Source locations: `(first instruction, location)`, sorted.

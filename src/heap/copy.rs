@@ -24,7 +24,9 @@ use std::sync::Arc;
 use super::gc::{scan_object, term_words};
 use super::process_heap::{HeapFragment, ProcessHeap, REFC_BUF_WORD, REFC_NEXT_WORD};
 use super::{BinaryBuf, TermAlloc};
-use crate::term::{header_arity, header_kind, BoxKind, Term, PRIMARY_MASK, TAG_BOXED, TAG_LIST};
+use crate::term::{
+    header_arity, header_kind, make_header, BoxKind, Term, PRIMARY_MASK, TAG_BOXED, TAG_LIST,
+};
 
 /// Words a full copy of `term` takes (0 for an immediate).
 pub fn size_of_term(term: Term) -> usize {
@@ -167,6 +169,18 @@ impl Copier {
             copy.add(REFC_NEXT_WORD).write(0);
             // The copy is a whole refc binary object `dst` allocated, adopted once.
             dst.adopt_binary(copy, Arc::from_raw(buf));
+        }
+        if tag == TAG_BOXED && header_kind(copy.read()) == BoxKind::MatchContext {
+            // A match context never leaves its process: its copy is the
+            // sub binary of the bits it has not matched, in the same words.
+            let (offset, end) = (copy.add(2).read(), copy.add(3).read());
+            let original = copy.add(1).read();
+            let bits = end - offset;
+            copy.write(make_header(BoxKind::SubBinary, 4));
+            copy.add(1).write(bits / 8);
+            copy.add(2).write(offset / 8);
+            copy.add(3).write((bits % 8) | ((offset % 8) << 8));
+            copy.add(4).write(original);
         }
     }
 }

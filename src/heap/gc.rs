@@ -138,6 +138,8 @@ pub(super) fn term_words(header: u64) -> Range<usize> {
         BoxKind::Map => 1..arity,
         // Size, offset and bit fields, then the original binary.
         BoxKind::SubBinary => 3..4,
+        // The binary matched, then offsets (see `term::binary`).
+        BoxKind::MatchContext => 0..1,
         // Raw data only (the node of an external pid, port or ref is an
         // atom, an immediate).
         BoxKind::PosBig
@@ -150,7 +152,7 @@ pub(super) fn term_words(header: u64) -> Range<usize> {
         | BoxKind::ExternalPid
         | BoxKind::ExternalPort
         | BoxKind::ExternalRef => 0..0,
-        BoxKind::MatchContext | BoxKind::Unused11 => {
+        BoxKind::Unused11 => {
             panic!("no layout for a {:?} object yet", header_kind(header))
         }
     }

@@ -8,6 +8,7 @@
 //! terms between areas.
 
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 mod copy;
@@ -22,20 +23,113 @@ pub use process_heap::{
 };
 
 /// The bytes of an off-heap (reference-counted) binary.
+///
+/// A buffer may have spare capacity past its bytes, so that appending to
+/// the binary that ends where the buffer's bytes end (`<<Acc/binary, X>>`
+/// in a loop) writes in place instead of copying, as BEAM's writable
+/// binaries do. Bytes once visible never change: an appender first
+/// reserves the bytes after the visible ones (only one can), writes them,
+/// then makes them visible. Terms refer to a prefix of the visible bytes,
+/// so sharing a buffer between processes is sound whoever appends.
 #[derive(Debug)]
 pub struct BinaryBuf {
-    bytes: Box<[u8]>,
+    /// `capacity` bytes, from `Box::into_raw` of a boxed slice.
+    data: NonNull<u8>,
+    capacity: usize,
+    /// Bytes written and visible: `bytes()` is `data[..len]`.
+    len: AtomicUsize,
+    /// Bytes claimed by appenders: `len <= reserved <= capacity`.
+    reserved: AtomicUsize,
 }
 
 impl BinaryBuf {
+    /// A buffer holding exactly `bytes`, with no room to append.
     pub fn new(bytes: Box<[u8]>) -> Arc<BinaryBuf> {
-        Arc::new(BinaryBuf { bytes })
+        let len = bytes.len();
+        let raw: *mut [u8] = Box::into_raw(bytes);
+        Arc::new(BinaryBuf {
+            data: NonNull::new(raw as *mut u8).expect("Box::into_raw is never null"),
+            capacity: len,
+            len: AtomicUsize::new(len),
+            reserved: AtomicUsize::new(len),
+        })
     }
 
+    /// A buffer holding `bytes` with room for `capacity` bytes in all
+    /// (at least `bytes.len()`), for appending in place.
+    pub fn with_capacity(bytes: &[u8], capacity: usize) -> Arc<BinaryBuf> {
+        let mut storage = vec![0u8; capacity.max(bytes.len())];
+        storage[..bytes.len()].copy_from_slice(bytes);
+        let buf = BinaryBuf::new(storage.into_boxed_slice());
+        buf.len.store(bytes.len(), Ordering::Relaxed);
+        buf.reserved.store(bytes.len(), Ordering::Relaxed);
+        buf
+    }
+
+    /// The visible bytes.
     pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+        let len = self.len.load(Ordering::Acquire);
+        // SAFETY: `data` holds `capacity >= len` initialised bytes, and
+        // bytes below `len` are never written again (appends write only at
+        // or above `len`, see `try_append`).
+        unsafe { std::slice::from_raw_parts(self.data.as_ptr(), len) }
+    }
+
+    /// Bytes the buffer can hold in all.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Appends `tail` in place if the visible bytes end at `at` (nobody
+    /// appended past the caller's binary yet) and it fits; otherwise
+    /// changes nothing and returns false.
+    pub fn try_append(&self, at: usize, tail: &[u8]) -> bool {
+        let Some(end) = at.checked_add(tail.len()).filter(|&e| e <= self.capacity) else {
+            return false;
+        };
+        if self.len.load(Ordering::Acquire) != at {
+            return false;
+        }
+        // `len == at` was just seen and `len <= reserved`; the reservation
+        // succeeds only if `reserved == at` too, that is, no appender is
+        // between reserving and publishing.
+        if self
+            .reserved
+            .compare_exchange(at, end, Ordering::AcqRel, Ordering::Relaxed)
+            .is_err()
+        {
+            return false;
+        }
+        // SAFETY: bytes `at..end` lie within the allocation (`end <=
+        // capacity`), are reserved for this call alone, and no slice covers
+        // them: `bytes()` hands out `..len` and `len == at` until the store
+        // below.
+        unsafe {
+            std::ptr::copy_nonoverlapping(tail.as_ptr(), self.data.as_ptr().add(at), tail.len());
+        }
+        self.len.store(end, Ordering::Release);
+        true
     }
 }
+
+impl Drop for BinaryBuf {
+    fn drop(&mut self) {
+        // SAFETY: `data` and `capacity` came from `Box::into_raw` of a boxed
+        // slice of `capacity` bytes in `BinaryBuf::new`; freed only here.
+        unsafe {
+            drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(
+                self.data.as_ptr(),
+                self.capacity,
+            )));
+        }
+    }
+}
+
+// SAFETY: the buffer owns its allocation; the bytes below `len` are
+// immutable and those above are written only by the one appender that
+// reserved them (atomically), published with release/acquire ordering.
+unsafe impl Send for BinaryBuf {}
+unsafe impl Sync for BinaryBuf {}
 
 /// Somewhere terms can be allocated.
 pub trait TermAlloc {
@@ -155,6 +249,40 @@ unsafe impl Sync for LiteralArea {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buffers_append_in_place_only_at_their_end() {
+        let fixed = BinaryBuf::new(vec![1, 2].into());
+        assert!(!fixed.try_append(2, &[3]), "no spare capacity");
+        let buf = BinaryBuf::with_capacity(&[1, 2], 5);
+        let before = buf.bytes();
+        assert!(buf.try_append(2, &[3, 4]));
+        assert_eq!(before, [1, 2], "visible bytes never change");
+        assert_eq!(buf.bytes(), [1, 2, 3, 4]);
+        assert!(!buf.try_append(2, &[9]), "someone appended past 2");
+        assert!(!buf.try_append(4, &[5, 6]), "beyond the capacity");
+        assert!(buf.try_append(4, &[5]));
+        assert_eq!(buf.bytes(), [1, 2, 3, 4, 5]);
+        assert_eq!(buf.capacity(), 5);
+    }
+
+    #[test]
+    fn one_of_racing_appenders_wins() {
+        let buf = BinaryBuf::with_capacity(&[0], 64);
+        let wins: usize = std::thread::scope(|s| {
+            let handles: Vec<_> = (1..=4u8)
+                .map(|i| {
+                    let buf = &buf;
+                    s.spawn(move || buf.try_append(1, &[i; 8]) as usize)
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(wins, 1);
+        let bytes = buf.bytes();
+        assert_eq!(bytes.len(), 9);
+        assert!(bytes[1..].iter().all(|&b| b == bytes[1]));
+    }
 
     #[test]
     fn allocations_are_aligned_disjoint_and_stable() {

@@ -217,6 +217,37 @@ pub fn sub_binary(
     })
 }
 
+/// `bit_len` bits of the bitstring `bits` from bit `bit_offset` on (a range
+/// within it), made as erts's `erts_extract_sub_binary` makes them: a heap
+/// binary holding a copy when they are at most [`HEAP_BINARY_MAX`] whole
+/// bytes, else a sub binary of the binary that holds them.
+pub fn extract_sub_binary(
+    heap: &mut impl TermAlloc,
+    bits: Term,
+    bit_offset: u64,
+    bit_len: u64,
+) -> Term {
+    let (Some((original, start)), super::View::Bitstring(view)) =
+        (bits.binary_origin(), bits.view())
+    else {
+        panic!("extract_sub_binary of a term that is not a bitstring")
+    };
+    if bit_len.is_multiple_of(8) && bit_len / 8 <= HEAP_BINARY_MAX as u64 {
+        let slice = view.slice(bit_offset, bit_len);
+        let bytes: Vec<u8> = (0..slice.byte_len()).map(|i| slice.byte(i)).collect();
+        return binary(heap, &bytes);
+    }
+    let at = start + bit_offset;
+    sub_binary(
+        heap,
+        original,
+        at / 8,
+        bit_len / 8,
+        (bit_len % 8) as u8,
+        (at % 8) as u8,
+    )
+}
+
 /// `fun M:F/A`.
 pub fn export_fun(heap: &mut impl TermAlloc, export: &'static Export) -> Term {
     boxed(heap, BoxKind::Export, 1, |w| {
@@ -355,5 +386,38 @@ mod tests {
         assert_eq!(bits.bit_len, 19);
         assert_eq!(bits.as_bytes(), None);
         assert_eq!(bits.to_padded_vec(), vec![1, 2, 0b1010_0000]);
+    }
+
+    #[test]
+    fn extracted_slices_copy_small_whole_bytes_and_share_the_rest() {
+        let mut area = LiteralArea::new();
+        let bytes: Vec<u8> = (0..200).map(|i| i as u8).collect();
+        let big = binary(&mut area, &bytes);
+        let bits_of = |t: Term| match t.view() {
+            View::Bitstring(b) => b.to_padded_vec(),
+            _ => panic!("not a bitstring"),
+        };
+        // At most 64 whole bytes: a heap binary of its own.
+        let small = extract_sub_binary(&mut area, big, 8 * 10, 8 * 64);
+        assert_eq!(small.box_kind(), Some(BoxKind::HeapBinary));
+        assert_eq!(bits_of(small), bytes[10..74]);
+        // More: a slice of the refc binary, and a slice of that slice
+        // refers to the refc binary too.
+        let shared = extract_sub_binary(&mut area, big, 8 * 10, 8 * 100);
+        assert_eq!(shared.binary_origin(), Some((big, 80)));
+        let inner = extract_sub_binary(&mut area, shared, 8 * 5, 8 * 90 + 3);
+        assert_eq!(inner.binary_origin(), Some((big, 120)));
+        let mut expected = bytes[15..106].to_vec();
+        expected[90] &= 0b1110_0000;
+        assert_eq!(bits_of(inner), expected);
+        // A slice that starts inside a byte is realigned when read.
+        let odd = extract_sub_binary(&mut area, big, 8 * 100 + 4, 8 * 70);
+        assert_eq!(odd.binary_origin(), Some((big, 804)));
+        let want: Vec<u8> = (100..170)
+            .map(|i| (bytes[i] << 4) | (bytes[i + 1] >> 4))
+            .collect();
+        assert_eq!(bits_of(odd), want);
+        let copied = extract_sub_binary(&mut area, odd, 8, 8 * 3);
+        assert_eq!(bits_of(copied), want[1..4]);
     }
 }

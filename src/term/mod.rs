@@ -14,6 +14,7 @@
 
 pub mod arith;
 pub mod atom;
+pub mod binary;
 pub mod build;
 mod float_fmt;
 pub mod hash;

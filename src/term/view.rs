@@ -113,6 +113,20 @@ impl<'a> Bitstring<'a> {
         }
     }
 
+    /// `bit_len` bits of this bitstring from bit `bit_offset` on; the range
+    /// must lie within it.
+    pub fn slice(&self, bit_offset: u64, bit_len: u64) -> Bitstring<'a> {
+        debug_assert!(bit_offset + bit_len <= self.bit_len);
+        let start = self.bit_offset as u64 + bit_offset;
+        let first = (start / 8) as usize;
+        let end = (start + bit_len).div_ceil(8) as usize;
+        Bitstring {
+            bytes: &self.bytes[first..end.max(first)],
+            bit_offset: (start % 8) as u8,
+            bit_len,
+        }
+    }
+
     /// The bits copied out as whole bytes, the last one padded with zeros.
     pub fn to_padded_vec(&self) -> Vec<u8> {
         let n = self.bit_len.div_ceil(8) as usize;
@@ -194,6 +208,23 @@ pub enum View<'a> {
 }
 
 impl Term {
+    /// The heap or refc binary that holds the bits of this bitstring, and
+    /// the bit at which they start in it; `None` for anything else.
+    pub fn binary_origin(self) -> Option<(Term, u64)> {
+        match self.box_kind()? {
+            BoxKind::HeapBinary | BoxKind::RefcBinary => Some((self, 0)),
+            BoxKind::SubBinary => {
+                // SAFETY: a sub binary's header is followed by its four
+                // payload words (`BoxKind::SubBinary`), the last one the
+                // original binary.
+                let words = unsafe { boxed_words(self, 4) };
+                let bit_offset = (words[2] >> 8) & 0xFF;
+                Some((Term(words[3]), words[1] * 8 + bit_offset))
+            }
+            _ => None,
+        }
+    }
+
     /// This term taken apart one level.
     pub fn view<'a>(self) -> View<'a> {
         if let Some(v) = self.as_small() {

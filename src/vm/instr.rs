@@ -12,6 +12,7 @@
 use crate::bif::NativeFn;
 use crate::code::Export;
 use crate::term::Atom;
+use crate::vm::bits::Get;
 
 /// A source operand: an X register, a Y register or a constant of the
 /// module (an immediate or a literal), packed as `index << 2 | kind`.
@@ -107,6 +108,10 @@ pub type Label = u32;
 
 /// "No failure label": the instruction raises instead of jumping.
 pub const NO_LABEL: Label = u32::MAX;
+
+/// `live` of a binary build that must not collect (`bs_private_append`
+/// has no live count).
+pub const NO_GC: u16 = u16::MAX;
 
 /// A tail call from a function without a frame to drop.
 pub const NO_FRAME: u32 = u32::MAX;
@@ -501,6 +506,9 @@ pub enum Instr {
     },
     /// `timeout`: the receive ended by its timeout.
     Timeout,
+    /// A call of `erlang:hibernate(M, F, A)` (`x0..x2`): drops the stack,
+    /// collects, and waits for a message, then calls `M:F(A...)`.
+    Hibernate,
     /// `recv_marker_reserve`: a marker for messages that arrive from now on.
     RecvMarkerReserve {
         dst: Dst,
@@ -519,6 +527,85 @@ pub enum Instr {
     RecvMarkerUse {
         reference: Src,
     },
+    /// `bs_create_bin`, or an old-style `bs_init2`/`bs_append` + `bs_put_*`
+    /// sequence (`puts`): builds the binary described by
+    /// `bit_segments[start..start + count]` after making room for `alloc`
+    /// more words with `live` X registers live.
+    BsCreate {
+        fail: Label,
+        start: u32,
+        count: u32,
+        dst: Dst,
+        live: u16,
+        alloc: u8,
+        puts: bool,
+    },
+    /// `bs_start_match3/4`: a match context for the bitstring `src` (the
+    /// context itself if it is one); `fail` (or `badarg` when there is none)
+    /// for anything else.
+    BsStartMatch {
+        fail: Label,
+        src: Src,
+        dst: Dst,
+        live: u32,
+    },
+    /// `bs_get_*`, `bs_skip_*`: matches a segment of `size` units of `unit`
+    /// bits at the context's position; `dst` is unused by skips.
+    BsGet {
+        get: Get,
+        flags: u8,
+        unit: u16,
+        live: u16,
+        fail: Label,
+        ctx: Src,
+        size: Src,
+        dst: Dst,
+    },
+    /// `bs_test_tail2` (`unit: false`: exactly `n` bits left) and
+    /// `bs_test_unit` (the bits left are a multiple of `n`).
+    BsTest {
+        unit: bool,
+        fail: Label,
+        ctx: Src,
+        n: Src,
+    },
+    /// `bs_match_string`: the next bits are those of the bitstring constant.
+    BsMatchString {
+        fail: Label,
+        ctx: Src,
+        string: Src,
+    },
+    /// `bs_get_tail`: the bits left, as a bitstring.
+    BsGetTail {
+        ctx: Src,
+        dst: Dst,
+        live: u32,
+    },
+    BsGetPosition {
+        ctx: Src,
+        dst: Dst,
+    },
+    BsSetPosition {
+        ctx: Src,
+        position: Src,
+    },
+    /// `bs_add`: `a + b * unit` (a size in bits or bytes).
+    BsAdd {
+        fail: Label,
+        a: Src,
+        b: Src,
+        unit: u32,
+        dst: Dst,
+    },
+    /// `bs_utf8_size` and `bs_utf16_size`: bytes a code point takes.
+    BsUtfSize {
+        utf16: bool,
+        src: Src,
+        dst: Dst,
+    },
+    /// `bs_init_writable`: `x0` becomes an empty binary with room for `x0`
+    /// bytes.
+    BsInitWritable,
     /// An instruction the interpreter does not run yet, or a call of a BIF
     /// with no native; executing it raises an error naming it.
     Unsupported {

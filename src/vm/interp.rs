@@ -14,8 +14,10 @@ use crate::bif::{Class, NativeFn, Raised};
 use crate::code::module::{self, module_in_slot, CodeRef, LoadFailure, Module};
 use crate::code::Export;
 use crate::term::{atoms, build, order, Atom, Term, View};
+use crate::vm::bits::{self, BuildStyle};
 use crate::vm::instr::{
-    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Src, SrcKind, TypeTest, NO_FRAME, NO_LABEL,
+    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Src, SrcKind, TypeTest, NO_FRAME, NO_GC,
+    NO_LABEL,
 };
 use crate::vm::process::{Entry, Process};
 use crate::vm::runtime::runtime;
@@ -38,6 +40,10 @@ pub struct Exception {
     pub reason: Term,
     /// `[{M, F, ArityOrArgs, Location}, ...]`, as `erlang:get_stacktrace`.
     pub stacktrace: Term,
+    /// Raised by a call that matched no clause: erl drops the location of
+    /// the top frame when such an exception is re-raised from its raw
+    /// stack trace (`raw_raise`), and so do we.
+    pub function_clause: bool,
 }
 
 /// Where execution is: a module and an instruction index in it.
@@ -68,6 +74,9 @@ enum Origin {
     /// A call of a function that does not exist; `tail` when the caller's
     /// frame is already gone.
     Undef(Atom, Atom, Vec<Term>, bool),
+    /// The instruction before `pc` (a binary build), adding this
+    /// `{error_info, Map}` to its frame.
+    CodeWithInfo(Term),
 }
 
 /// How a process ended.
@@ -184,6 +193,7 @@ pub fn call(
                     class: Class::Exit,
                     reason,
                     stacktrace: Term::NIL,
+                    function_clause: false,
                 })
             }
             SliceEnd::Wait => {
@@ -192,6 +202,7 @@ pub fn call(
                     class: Class::Exit,
                     reason: Term::atom(reason),
                     stacktrace: Term::NIL,
+                    function_clause: false,
                 });
             }
         }
@@ -369,6 +380,26 @@ impl Interp<'_> {
         resume.pc = pc.code_ref().to_word();
         resume.cp = self.cp;
         resume.x.clear();
+        resume.waiting = true;
+        SliceEnd::Wait
+    }
+
+    /// `erlang:hibernate/3` with `export`'s arguments in the list `x2`:
+    /// the stack goes, a major collection shrinks the heap, and the process
+    /// waits for a message to start `export` afresh.
+    fn hibernate(&mut self, export: &'static Export) -> SliceEnd {
+        let stack = self.p.heap.stack_len();
+        self.p.heap.pop_frame(stack);
+        self.cp = 0;
+        self.x[0] = self.x[2];
+        self.p.major_gc_requested = true;
+        self.collect_now(1);
+        let args: Vec<Term> = self.x[0].list_iter().collect();
+        self.p.mailbox.rewind();
+        let resume = &mut self.p.resume;
+        resume.entry = Some(Entry::Export(export));
+        resume.cp = 0;
+        resume.x = args;
         resume.waiting = true;
         SliceEnd::Wait
     }
@@ -773,7 +804,7 @@ impl Interp<'_> {
                 }
                 Instr::Raise { trace, reason } => {
                     let (trace, reason) = (self.read(module, trace), self.read(module, reason));
-                    match reraise(trace, reason) {
+                    match reraise(&mut self.p.heap, trace, reason) {
                         Some(exception) => {
                             pc = self.unwind(exception)?;
                             continue;
@@ -783,7 +814,7 @@ impl Interp<'_> {
                 }
                 Instr::RawRaise => {
                     let (class, reason, trace) = (self.x[0], self.x[1], self.x[2]);
-                    match reraise(trace, reason)
+                    match reraise(&mut self.p.heap, trace, reason)
                         .filter(|e| Term::atom(class_atom(e.class)) == class)
                     {
                         Some(exception) => {
@@ -797,7 +828,7 @@ impl Interp<'_> {
                     let raw = self.x[0];
                     self.x[0] = raw
                         .as_tuple()
-                        .filter(|e| e.len() == 2)
+                        .filter(|e| e.len() >= 2)
                         .map_or(Term::NIL, |e| e[1]);
                     continue;
                 }
@@ -1113,6 +1144,30 @@ impl Interp<'_> {
                     self.p.receive_timer = None;
                     continue;
                 }
+                Instr::Hibernate => {
+                    let (m, f, args) = (self.x[0], self.x[1], self.x[2]);
+                    let arity = {
+                        let mut items = args.list_iter();
+                        let n = items.by_ref().count();
+                        items.rest().is_nil().then_some(n)
+                    };
+                    let (Some(m), Some(f), Some(arity)) = (m.as_atom(), f.as_atom(), arity) else {
+                        let export = crate::code::export_entry(
+                            atoms::ERLANG,
+                            Atom::intern("hibernate").expect("atom"),
+                            3,
+                        );
+                        let args = self.x[..3].to_vec();
+                        let exception = self.exception(
+                            Raised::badarg(),
+                            Origin::Native(export, args),
+                            Some(pc),
+                        );
+                        pc = self.unwind(exception)?;
+                        continue;
+                    };
+                    return Ok(self.hibernate(crate::code::export_entry(m, f, arity as u32)));
+                }
                 Instr::RecvMarkerReserve { dst } => {
                     let marker = self.p.mailbox.reserve_marker();
                     self.write(dst, marker);
@@ -1132,6 +1187,164 @@ impl Interp<'_> {
                 Instr::RecvMarkerUse { reference } => {
                     let reference = self.read(module, reference);
                     self.p.mailbox.use_marker(reference);
+                    continue;
+                }
+                Instr::BsCreate {
+                    fail,
+                    start,
+                    count,
+                    dst,
+                    live,
+                    alloc,
+                    puts,
+                } => {
+                    if live != NO_GC {
+                        let need = alloc as usize + bits::BUILD_HEAP_NEED;
+                        self.gc(need, live as usize, &mut []);
+                    }
+                    let segments = &module.bit_segments[start as usize..(start + count) as usize];
+                    let mut args = std::mem::take(self.scratch);
+                    args.clear();
+                    for s in segments {
+                        args.extend([self.read(module, s.value), self.read(module, s.size)]);
+                    }
+                    let style = if puts {
+                        BuildStyle::Puts
+                    } else {
+                        BuildStyle::Create
+                    };
+                    let built = bits::create_bin(&mut self.p.heap, style, segments, &args);
+                    *self.scratch = args;
+                    match built {
+                        Ok(bin) => {
+                            self.write(dst, bin);
+                            continue;
+                        }
+                        Err(_) if fail != NO_LABEL => {
+                            pc.ip = fail as usize;
+                            continue;
+                        }
+                        Err(e) => {
+                            let (raised, info) = e.raise(&mut self.p.heap);
+                            (raised, info.map_or(Origin::Code, Origin::CodeWithInfo))
+                        }
+                    }
+                }
+                Instr::BsStartMatch {
+                    fail,
+                    src,
+                    dst,
+                    live,
+                } => {
+                    let mut bin = [self.read(module, src)];
+                    if bin[0].is_bitstring() {
+                        self.gc(bits::MATCH_HEAP_NEED, live as usize, &mut bin);
+                        bin[0] = bits::start_match(&mut self.p.heap, bin[0]).expect("a bitstring");
+                    }
+                    if bin[0].as_match_context().is_some() {
+                        self.write(dst, bin[0]);
+                        continue;
+                    }
+                    if fail != NO_LABEL {
+                        pc.ip = fail as usize;
+                        continue;
+                    }
+                    (Raised::badarg(), Origin::Code)
+                }
+                Instr::BsGet {
+                    get,
+                    flags,
+                    unit,
+                    live,
+                    fail,
+                    ctx,
+                    size,
+                    dst,
+                } => {
+                    let mut v = [self.read(module, ctx), self.read(module, size)];
+                    let need = get.heap_need(v[1], unit);
+                    if need > 0 {
+                        self.gc(need, live as usize, &mut v);
+                    }
+                    match bits::get(&mut self.p.heap, get, flags, unit, v[0], v[1]) {
+                        Some(value) => {
+                            if get.writes() {
+                                self.write(dst, value);
+                            }
+                            continue;
+                        }
+                        None if fail == NO_LABEL => (Raised::badarg(), Origin::Code),
+                        None => {
+                            pc.ip = fail as usize;
+                            continue;
+                        }
+                    }
+                }
+                Instr::BsTest { unit, fail, ctx, n } => {
+                    let (ctx, n) = (self.read(module, ctx), self.read(module, n));
+                    let ok = if unit {
+                        bits::test_unit(ctx, n)
+                    } else {
+                        bits::test_tail(ctx, n)
+                    };
+                    if !ok {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
+                Instr::BsMatchString { fail, ctx, string } => {
+                    let (ctx, string) = (self.read(module, ctx), self.read(module, string));
+                    if !bits::match_string(ctx, string) {
+                        pc.ip = fail as usize;
+                    }
+                    continue;
+                }
+                Instr::BsGetTail { ctx, dst, live } => {
+                    let mut v = [self.read(module, ctx)];
+                    self.gc(bits::MATCH_HEAP_NEED, live as usize, &mut v);
+                    let tail = bits::get_tail(&mut self.p.heap, v[0]).expect("a match context");
+                    self.write(dst, tail);
+                    continue;
+                }
+                Instr::BsGetPosition { ctx, dst } => {
+                    let position = bits::get_position(self.read(module, ctx));
+                    self.write(dst, position);
+                    continue;
+                }
+                Instr::BsSetPosition { ctx, position } => {
+                    bits::set_position(self.read(module, ctx), self.read(module, position));
+                    continue;
+                }
+                Instr::BsAdd {
+                    fail,
+                    a,
+                    b,
+                    unit,
+                    dst,
+                } => match bits::add(self.read(module, a), self.read(module, b), unit) {
+                    Ok(sum) => {
+                        self.write(dst, sum);
+                        continue;
+                    }
+                    Err(_) if fail != NO_LABEL => {
+                        pc.ip = fail as usize;
+                        continue;
+                    }
+                    Err(raised) => (raised, Origin::Code),
+                },
+                Instr::BsUtfSize { utf16, src, dst } => {
+                    let v = self.read(module, src);
+                    let size = if utf16 {
+                        bits::utf16_size(v)
+                    } else {
+                        bits::utf8_size(v)
+                    };
+                    self.write(dst, Term::small(size));
+                    continue;
+                }
+                Instr::BsInitWritable => {
+                    self.gc(bits::BUILD_HEAP_NEED, 1, &mut []);
+                    self.x[0] = bits::init_writable(&mut self.p.heap, self.x[0]);
                     continue;
                 }
                 // A BIF with no native yet: `undef`, naming it.
@@ -1183,7 +1396,12 @@ impl Interp<'_> {
         heap.pop_frame(frame_start);
         self.cp = 0;
         let class = Term::atom(class_atom(exception.class));
-        let raw = build::tuple(heap, &[class, exception.stacktrace]);
+        let raw = if exception.function_clause {
+            let mark = Term::atom(atoms::FUNCTION_CLAUSE);
+            build::tuple(heap, &[class, exception.stacktrace, mark])
+        } else {
+            build::tuple(heap, &[class, exception.stacktrace])
+        };
         self.x[0] = Term::NONE;
         self.x[1] = class;
         self.x[2] = exception.reason;
@@ -1318,10 +1536,15 @@ impl Interp<'_> {
                             class: raised.class,
                             reason: raised.reason,
                             stacktrace: args[2],
+                            function_clause: false,
                         };
                     }
                     _ => Origin::Native(export, args),
                 }
+            }
+            Origin::CodeWithInfo(info) => {
+                error_info_item = Some(info);
+                Origin::Code
             }
             other => other,
         };
@@ -1330,12 +1553,10 @@ impl Interp<'_> {
         match &origin {
             Origin::Native(export, args) => {
                 let args = build::list(heap, args);
-                let info_module = if export.module == atoms::ERLANG {
-                    "erl_erts_errors"
-                } else {
-                    "erl_stdlib_errors"
+                let location = match crate::bif::error_info_module(export.module) {
+                    Some(info_module) => error_info(heap, info_module),
+                    None => Term::NIL,
                 };
-                let location = error_info(heap, info_module);
                 frames.push(build::tuple(
                     heap,
                     &[
@@ -1364,7 +1585,7 @@ impl Interp<'_> {
                     &[Term::atom(*m), Term::atom(*f), args, Term::NIL],
                 ));
             }
-            Origin::Code => {}
+            Origin::Code | Origin::CodeWithInfo(_) => {}
         }
         // The frame of the code that raised (for a function_clause, the
         // function itself is the frame above).
@@ -1422,6 +1643,7 @@ impl Interp<'_> {
             class: raised.class,
             reason: raised.reason,
             stacktrace,
+            function_clause: matches!(origin, Origin::Call(..)),
         }
     }
 }
@@ -1469,10 +1691,13 @@ fn class_atom(class: Class) -> Atom {
     }
 }
 
-/// The exception a raw stack trace (`{Class, Frames}`) and a reason make.
-fn reraise(raw: Term, reason: Term) -> Option<Exception> {
-    let [class, stacktrace] = *raw.as_tuple()? else {
-        return None;
+/// The exception a raw stack trace (`{Class, Frames}`, or `{Class,
+/// Frames, function_clause}`) and a reason make.
+fn reraise(heap: &mut crate::heap::ProcessHeap, raw: Term, reason: Term) -> Option<Exception> {
+    let (class, stacktrace, function_clause) = match *raw.as_tuple()? {
+        [class, stacktrace] => (class, stacktrace, false),
+        [class, stacktrace, _] => (class, stacktrace, true),
+        _ => return None,
     };
     let class = match class.as_atom()? {
         atoms::ERROR => Class::Error,
@@ -1480,11 +1705,31 @@ fn reraise(raw: Term, reason: Term) -> Option<Exception> {
         atoms::THROW => Class::Throw,
         _ => return None,
     };
+    let stacktrace = if function_clause {
+        without_top_location(heap, stacktrace)
+    } else {
+        stacktrace
+    };
     Some(Exception {
         class,
         reason,
         stacktrace,
+        function_clause: false,
     })
+}
+
+/// The stack trace with the location of its first frame emptied.
+fn without_top_location(heap: &mut crate::heap::ProcessHeap, stacktrace: Term) -> Term {
+    let Some((top, rest)) = stacktrace.as_cons() else {
+        return stacktrace;
+    };
+    match *top.as_tuple().unwrap_or(&[]) {
+        [m, f, args, _] => {
+            let top = build::tuple(heap, &[m, f, args, Term::NIL]);
+            build::cons(heap, top, rest)
+        }
+        _ => stacktrace,
+    }
 }
 
 /// A destination register that was stored in the operand table as a source.

@@ -2,6 +2,7 @@
 //! translator that produces it, the interpreter, and the runtime that
 //! schedules processes and carries signals between them.
 
+pub mod bits;
 pub mod dictionary;
 pub mod instr;
 pub mod interp;

@@ -72,6 +72,8 @@ pub struct Process {
     pub monitors: Vec<Monitor>,
     /// Monitors others hold on this process.
     pub monitored_by: Vec<Monitor>,
+    /// This process's active aliases.
+    pub aliases: Vec<RefKey>,
     pub trap_exit: bool,
     pub priority: Priority,
     /// Reductions spent so far.
@@ -107,6 +109,7 @@ impl Process {
             links: Vec::new(),
             monitors: Vec::new(),
             monitored_by: Vec::new(),
+            aliases: Vec::new(),
             trap_exit: false,
             priority: Priority::Normal,
             reductions: 0,
@@ -142,8 +145,13 @@ impl Process {
     }
 
     /// `{M, F, A}` of the function the process is suspended in (its
-    /// initial call before it first ran).
+    /// initial call before it first ran, `erlang:hibernate/3` while it
+    /// hibernates).
     pub fn current_function(&self) -> (Atom, Atom, u32) {
+        if self.resume.entry.is_some() && self.resume.waiting {
+            let hibernate = Atom::intern("hibernate").expect("atom");
+            return (crate::term::atoms::ERLANG, hibernate, 3);
+        }
         crate::code::module::CodeRef::from_word(self.resume.pc)
             .filter(|_| self.resume.entry.is_none())
             .and_then(|code| {

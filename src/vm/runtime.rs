@@ -121,6 +121,9 @@ struct RunQueues {
 pub struct Runtime {
     table: RwLock<Table>,
     names: RwLock<HashMap<Atom, LocalPid>>,
+    /// Active process aliases (`alias/0`, monitors with `{alias, _}`):
+    /// a reference that, as a send destination, reaches its process.
+    aliases: RwLock<HashMap<RefKey, LocalPid>>,
     queues: RunQueues,
     pub timers: Timers,
     slice: i64,
@@ -135,6 +138,7 @@ pub fn runtime() -> &'static Runtime {
     RUNTIME.get_or_init(|| Runtime {
         table: RwLock::new(Table::default()),
         names: RwLock::new(HashMap::new()),
+        aliases: RwLock::new(HashMap::new()),
         queues: RunQueues {
             urgent: Injector::new(),
             global: Injector::new(),
@@ -405,6 +409,27 @@ impl Runtime {
         true
     }
 
+    /// Makes `key` an alias of `p`.
+    pub fn add_alias(&self, p: &mut Process, key: RefKey) {
+        self.aliases.write().insert(key, p.pid);
+        p.aliases.push(key);
+    }
+
+    /// Deactivates the alias `key` of `p`; was it active?
+    pub fn remove_alias(&self, p: &mut Process, key: RefKey) -> bool {
+        let Some(i) = p.aliases.iter().position(|&a| a == key) else {
+            return false;
+        };
+        p.aliases.swap_remove(i);
+        self.aliases.write().remove(&key);
+        true
+    }
+
+    /// The process the alias `key` reaches.
+    pub fn alias_owner(&self, key: RefKey) -> Option<LocalPid> {
+        self.aliases.read().get(&key).copied()
+    }
+
     pub fn registered(&self) -> Vec<Atom> {
         self.names.read().keys().copied().collect()
     }
@@ -608,6 +633,12 @@ impl Runtime {
         if let Some(timer) = p.receive_timer.take() {
             self.timers.cancel(timer);
         }
+        if !p.aliases.is_empty() {
+            let mut aliases = self.aliases.write();
+            for key in &p.aliases {
+                aliases.remove(key);
+            }
+        }
         let me = p.pid;
         // Signals that came before the end: links and monitors still to
         // be answered.
@@ -718,6 +749,7 @@ impl Runtime {
         };
         let m = p.monitors.swap_remove(i);
         self.send(m.other, Signal::Demonitor { from: p.pid, key });
+        self.remove_alias(p, key);
         true
     }
 

@@ -174,6 +174,7 @@ pub fn handle(p: &mut Process, signal: Signal) -> Handled {
                 return Handled::Continue;
             };
             p.monitors.swap_remove(i);
+            crate::vm::runtime::runtime().remove_alias(p, key);
             let reason = reason.deliver(&mut p.heap);
             let message = down_message(p, key, watched, reason);
             p.mailbox.push(message);

@@ -133,3 +133,46 @@ impl Timers {
         self.changed.notify_all();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn timers_fire_in_deadline_order_and_cancelled_ones_do_not() {
+        let timers = Arc::new(Timers::default());
+        let fired = Arc::new(Mutex::new(Vec::new()));
+        let pid = |n| {
+            Destination::Pid(LocalPid {
+                number: n,
+                serial: 0,
+            })
+        };
+        timers.start(1, Duration::from_millis(30), pid(1), Action::ReceiveTimeout);
+        timers.start(2, Duration::from_millis(10), pid(2), Action::ReceiveTimeout);
+        timers.start(3, Duration::from_millis(20), pid(3), Action::ReceiveTimeout);
+        assert!(timers.remaining(3).is_some());
+        assert!(timers.cancel(3).is_some());
+        assert!(timers.cancel(3).is_none());
+        let thread = {
+            let (timers, fired) = (timers.clone(), fired.clone());
+            std::thread::spawn(move || {
+                timers.run(|to, signal| {
+                    let Destination::Pid(pid) = to else { return };
+                    let Signal::ReceiveTimeout { timer } = signal else {
+                        return;
+                    };
+                    fired.lock().unwrap().push((pid.number, timer));
+                })
+            })
+        };
+        while fired.lock().unwrap().len() < 2 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        timers.stop();
+        thread.join().unwrap();
+        assert_eq!(*fired.lock().unwrap(), [(2, 2), (1, 1)]);
+        assert!(timers.remaining(1).is_none());
+    }
+}

@@ -18,9 +18,10 @@ use crate::heap::LiteralArea;
 use crate::isa::GenOp;
 use crate::loader::{BeamFile, Instr as GenInstr, Location, Operand, Register};
 use crate::term::{build, Term};
+use crate::vm::bits::{self, Get, Segment, SegmentKind};
 use crate::vm::instr::{
     BadEnd, BifCall, CatchExit, Compare, Dst, FloatOp, Instr, Label, Src, TypeTest, NO_FRAME,
-    NO_LABEL,
+    NO_GC, NO_LABEL,
 };
 
 /// Translates `beam` into the module that will live in `slot`.
@@ -35,6 +36,8 @@ pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
         operands: Vec::new(),
         select_values: Vec::new(),
         bif_calls: Vec::new(),
+        bit_segments: Vec::new(),
+        pending_build: None,
         functions: Vec::new(),
         lines: Vec::new(),
         label_at: vec![NO_LABEL; beam.code.label_count() as usize],
@@ -49,6 +52,7 @@ pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
             )
         })?;
     }
+    t.flush_build();
     t.resolve_labels()?;
     let exports = beam
         .exports
@@ -89,6 +93,7 @@ pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
         operands: t.operands.into(),
         select_values: t.select_values.into(),
         bif_calls: t.bif_calls.into(),
+        bit_segments: t.bit_segments.into(),
         functions: t.functions.into(),
         lines: t.lines.into(),
         files: files.into(),
@@ -112,6 +117,10 @@ struct Translator<'b> {
     operands: Vec<Src>,
     select_values: Vec<(Term, Label)>,
     bif_calls: Vec<BifCall>,
+    bit_segments: Vec<Segment>,
+    /// An old-style build (`bs_init2`, `bs_append`...) whose `bs_put_*`
+    /// instructions are being gathered into one `BsCreate`.
+    pending_build: Option<PendingBuild>,
     functions: Vec<FunctionInfo>,
     lines: Vec<(Label, Location)>,
     /// Generic label → instruction index in `code`.
@@ -222,7 +231,11 @@ impl Translator<'_> {
 
     fn instruction(&mut self, instr: GenInstr<'_>) -> Result<()> {
         let a = instr.args;
+        if !is_bs_put(instr.op) {
+            self.flush_build();
+        }
         match instr.op {
+            op if is_bit_syntax(op) => self.bit_syntax(instr)?,
             GenOp::Label => {
                 let label = Self::unsigned(a[0])? as usize;
                 if let Some(slot) = self.label_at.get_mut(label) {
@@ -286,6 +299,13 @@ impl Translator<'_> {
                         tail,
                         slots,
                     });
+                    return Ok(());
+                }
+                let is_hibernate = export.module == crate::term::atoms::ERLANG
+                    && export.function.name() == "hibernate"
+                    && export.arity == 3;
+                if is_hibernate {
+                    self.emit(Instr::Hibernate);
                     return Ok(());
                 }
                 match bif::lookup(export.module, export.function, export.arity) {
@@ -829,7 +849,13 @@ impl Translator<'_> {
                 | Instr::PutMap { fail, .. }
                 | Instr::GetMapElements { fail, .. }
                 | Instr::HasMapFields { fail, .. }
-                | Instr::LoopRec { fail, .. } => resolve(fail)?,
+                | Instr::LoopRec { fail, .. }
+                | Instr::BsCreate { fail, .. }
+                | Instr::BsStartMatch { fail, .. }
+                | Instr::BsGet { fail, .. }
+                | Instr::BsTest { fail, .. }
+                | Instr::BsMatchString { fail, .. }
+                | Instr::BsAdd { fail, .. } => resolve(fail)?,
                 Instr::LoopRecEnd { to } | Instr::Wait { to } | Instr::WaitTimeout { to, .. } => {
                     resolve(to)?
                 }
@@ -857,6 +883,472 @@ impl Translator<'_> {
                     };
                 }
             }
+        }
+    }
+}
+
+/// An old-style build being gathered: its first instruction's operands and
+/// where its segments start in `bit_segments`.
+struct PendingBuild {
+    fail: Label,
+    start: u32,
+    dst: Dst,
+    live: u16,
+    alloc: u8,
+}
+
+fn is_bs_put(op: GenOp) -> bool {
+    matches!(
+        op,
+        GenOp::BsPutInteger
+            | GenOp::BsPutBinary
+            | GenOp::BsPutFloat
+            | GenOp::BsPutString
+            | GenOp::BsPutUtf8
+            | GenOp::BsPutUtf16
+            | GenOp::BsPutUtf32
+    )
+}
+
+fn is_bit_syntax(op: GenOp) -> bool {
+    is_bs_put(op)
+        || matches!(
+            op,
+            GenOp::BsCreateBin
+                | GenOp::BsInit2
+                | GenOp::BsInitBits
+                | GenOp::BsAppend
+                | GenOp::BsPrivateAppend
+                | GenOp::BsAdd
+                | GenOp::BsUtf8Size
+                | GenOp::BsUtf16Size
+                | GenOp::BsInitWritable
+                | GenOp::BsStartMatch3
+                | GenOp::BsStartMatch4
+                | GenOp::BsGetPosition
+                | GenOp::BsSetPosition
+                | GenOp::BsGetInteger2
+                | GenOp::BsGetFloat2
+                | GenOp::BsGetBinary2
+                | GenOp::BsSkipBits2
+                | GenOp::BsGetUtf8
+                | GenOp::BsGetUtf16
+                | GenOp::BsGetUtf32
+                | GenOp::BsSkipUtf8
+                | GenOp::BsSkipUtf16
+                | GenOp::BsSkipUtf32
+                | GenOp::BsTestTail2
+                | GenOp::BsTestUnit
+                | GenOp::BsMatchString
+                | GenOp::BsGetTail
+        )
+}
+
+/// The bit-syntax instructions (semantics in `vm::bits`).
+impl Translator<'_> {
+    fn bit_syntax(&mut self, instr: GenInstr<'_>) -> Result<()> {
+        let a = instr.args;
+        match instr.op {
+            GenOp::BsCreateBin => {
+                let fail = self.fail(a[0])?;
+                let alloc = Self::heap_need(a[1])?;
+                let live = Self::unsigned(a[2])?;
+                let dst = self.dst(a[4])?;
+                let start = self.bit_segments.len() as u32;
+                let items = instr.list_items().unwrap_or(&[]);
+                for seg in items.chunks_exact(6) {
+                    let Operand::Atom(kind) = seg[0] else {
+                        return Err("bs_create_bin: segment type is not an atom".into());
+                    };
+                    let kind = match kind.name() {
+                        "integer" => SegmentKind::Integer,
+                        "float" => SegmentKind::Float,
+                        "binary" => SegmentKind::Binary,
+                        "utf8" => SegmentKind::Utf8,
+                        "utf16" => SegmentKind::Utf16,
+                        "utf32" => SegmentKind::Utf32,
+                        "string" => SegmentKind::String,
+                        "append" => SegmentKind::Append,
+                        "private_append" => SegmentKind::PrivateAppend,
+                        other => return Err(format!("bs_create_bin: segment type {other}")),
+                    };
+                    let number = Self::unsigned(seg[1])?;
+                    let unit = Self::unit(seg[2])?;
+                    let flags = self.flags(seg[3])?;
+                    let (value, size) = if kind == SegmentKind::String {
+                        let len = match seg[5] {
+                            Operand::Integer(n) => u64::try_from(n).map_err(|e| e.to_string())?,
+                            Operand::Unsigned(n) => n,
+                            other => return Err(format!("bad string size {other:?}")),
+                        };
+                        (self.string(seg[4], len * 8)?, Src::constant(0))
+                    } else {
+                        (self.src(seg[4])?, self.size(seg[5])?)
+                    };
+                    self.bit_segments.push(Segment {
+                        kind,
+                        flags,
+                        unit,
+                        number,
+                        value,
+                        size,
+                    });
+                }
+                self.emit(Instr::BsCreate {
+                    fail,
+                    start,
+                    count: self.bit_segments.len() as u32 - start,
+                    dst,
+                    live: live.min(NO_GC as u32 - 1) as u16,
+                    alloc: alloc.min(u8::MAX as u32) as u8,
+                    puts: false,
+                });
+            }
+            GenOp::BsInit2 | GenOp::BsInitBits => {
+                let kind = if instr.op == GenOp::BsInit2 {
+                    SegmentKind::InitBytes
+                } else {
+                    SegmentKind::InitBits
+                };
+                let size = self.size(a[1])?;
+                let alloc = Self::heap_need(a[2])?;
+                let live = Self::unsigned(a[3])?;
+                self.start_build(a[0], kind, Src::constant(0), size, 1, live, alloc, a[5])?;
+            }
+            GenOp::BsAppend => {
+                let size = self.size(a[1])?;
+                let alloc = Self::heap_need(a[2])?;
+                let live = Self::unsigned(a[3])?;
+                let unit = Self::unsigned(a[4])?;
+                let bin = self.src(a[5])?;
+                self.start_build(
+                    a[0],
+                    SegmentKind::Append,
+                    bin,
+                    size,
+                    unit,
+                    live,
+                    alloc,
+                    a[7],
+                )?;
+            }
+            GenOp::BsPrivateAppend => {
+                let size = self.size(a[1])?;
+                let unit = Self::unsigned(a[2])?;
+                let bin = self.src(a[3])?;
+                let kind = SegmentKind::PrivateAppend;
+                self.start_build(a[0], kind, bin, size, unit, NO_GC as u32, 0, a[5])?;
+            }
+            GenOp::BsPutInteger | GenOp::BsPutBinary | GenOp::BsPutFloat => {
+                let kind = match instr.op {
+                    GenOp::BsPutInteger => SegmentKind::Integer,
+                    GenOp::BsPutBinary => SegmentKind::Binary,
+                    _ => SegmentKind::Float,
+                };
+                let size = self.size(a[1])?;
+                let unit = Self::unit(a[2])?;
+                let flags = self.flags(a[3])?;
+                let value = self.src(a[4])?;
+                self.put(kind, flags, unit, value, size)?;
+            }
+            GenOp::BsPutString => {
+                let len = Self::unsigned(a[0])? as u64;
+                let value = self.string(a[1], len * 8)?;
+                self.put(SegmentKind::String, 0, 8, value, Src::constant(0))?;
+            }
+            GenOp::BsPutUtf8 | GenOp::BsPutUtf16 | GenOp::BsPutUtf32 => {
+                let kind = match instr.op {
+                    GenOp::BsPutUtf8 => SegmentKind::Utf8,
+                    GenOp::BsPutUtf16 => SegmentKind::Utf16,
+                    _ => SegmentKind::Utf32,
+                };
+                let flags = self.flags(a[1])?;
+                let value = self.src(a[2])?;
+                self.put(kind, flags, 0, value, Src::constant(0))?;
+            }
+            GenOp::BsAdd => {
+                let fail = self.fail(a[0])?;
+                let (x, y) = (self.size(a[1])?, self.size(a[2])?);
+                let unit = Self::unsigned(a[3])?;
+                let dst = self.dst(a[4])?;
+                self.emit(Instr::BsAdd {
+                    fail,
+                    a: x,
+                    b: y,
+                    unit,
+                    dst,
+                });
+            }
+            GenOp::BsUtf8Size | GenOp::BsUtf16Size => {
+                let src = self.src(a[1])?;
+                let dst = self.dst(a[2])?;
+                let utf16 = instr.op == GenOp::BsUtf16Size;
+                self.emit(Instr::BsUtfSize { utf16, src, dst });
+            }
+            GenOp::BsInitWritable => self.emit(Instr::BsInitWritable),
+            GenOp::BsStartMatch3 | GenOp::BsStartMatch4 => {
+                let (fail, src, live, dst) = if instr.op == GenOp::BsStartMatch3 {
+                    (a[0], a[1], a[2], a[3])
+                } else {
+                    (a[0], a[2], a[1], a[3])
+                };
+                let (src, dst) = (self.src(src)?, self.dst(dst)?);
+                let live = Self::unsigned(live)?;
+                match fail {
+                    // `resume`: the source is a context already.
+                    Operand::Atom(a) if a.name() == "resume" => {
+                        self.emit(Instr::Move { src, dst });
+                    }
+                    Operand::Atom(_) => self.emit(Instr::BsStartMatch {
+                        fail: NO_LABEL,
+                        src,
+                        dst,
+                        live,
+                    }),
+                    label => {
+                        let fail = self.fail(label)?;
+                        self.emit(Instr::BsStartMatch {
+                            fail,
+                            src,
+                            dst,
+                            live,
+                        });
+                    }
+                }
+            }
+            GenOp::BsGetPosition => {
+                let (ctx, dst) = (self.src(a[0])?, self.dst(a[1])?);
+                self.emit(Instr::BsGetPosition { ctx, dst });
+            }
+            GenOp::BsSetPosition => {
+                let (ctx, position) = (self.src(a[0])?, self.src(a[1])?);
+                self.emit(Instr::BsSetPosition { ctx, position });
+            }
+            GenOp::BsGetInteger2 | GenOp::BsGetFloat2 | GenOp::BsGetBinary2 => {
+                let get = match instr.op {
+                    GenOp::BsGetInteger2 => Get::Integer,
+                    GenOp::BsGetFloat2 => Get::Float,
+                    _ => Get::Binary,
+                };
+                let fail = self.fail(a[0])?;
+                let ctx = self.src(a[1])?;
+                let live = Self::unsigned(a[2])?;
+                let size = self.size(a[3])?;
+                let unit = Self::unit(a[4])?;
+                let flags = self.flags(a[5])?;
+                let dst = self.dst(a[6])?;
+                self.emit(Instr::BsGet {
+                    get,
+                    flags,
+                    unit,
+                    live: live.min(u16::MAX as u32) as u16,
+                    fail,
+                    ctx,
+                    size,
+                    dst,
+                });
+            }
+            GenOp::BsSkipBits2 => {
+                let fail = self.fail(a[0])?;
+                let ctx = self.src(a[1])?;
+                let size = self.size(a[2])?;
+                let unit = Self::unit(a[3])?;
+                let flags = self.flags(a[4])?;
+                self.emit(Instr::BsGet {
+                    get: Get::Skip,
+                    flags,
+                    unit,
+                    live: 0,
+                    fail,
+                    ctx,
+                    size,
+                    dst: Dst::x(0),
+                });
+            }
+            GenOp::BsGetUtf8
+            | GenOp::BsGetUtf16
+            | GenOp::BsGetUtf32
+            | GenOp::BsSkipUtf8
+            | GenOp::BsSkipUtf16
+            | GenOp::BsSkipUtf32 => {
+                let get = match instr.op {
+                    GenOp::BsGetUtf8 => Get::Utf8,
+                    GenOp::BsGetUtf16 => Get::Utf16,
+                    GenOp::BsGetUtf32 => Get::Utf32,
+                    GenOp::BsSkipUtf8 => Get::SkipUtf8,
+                    GenOp::BsSkipUtf16 => Get::SkipUtf16,
+                    _ => Get::SkipUtf32,
+                };
+                let fail = self.fail(a[0])?;
+                let ctx = self.src(a[1])?;
+                let flags = self.flags(a[3])?;
+                let dst = match a.get(4) {
+                    Some(d) => self.dst(*d)?,
+                    None => Dst::x(0),
+                };
+                self.emit(Instr::BsGet {
+                    get,
+                    flags,
+                    unit: 1,
+                    live: 0,
+                    fail,
+                    ctx,
+                    size: Src::constant(0),
+                    dst,
+                });
+            }
+            GenOp::BsTestTail2 | GenOp::BsTestUnit => {
+                let fail = self.fail(a[0])?;
+                let ctx = self.src(a[1])?;
+                let n = Self::unsigned(a[2])?;
+                let n = self.constant(Term::small(n as i64));
+                let unit = instr.op == GenOp::BsTestUnit;
+                self.emit(Instr::BsTest { unit, fail, ctx, n });
+            }
+            GenOp::BsMatchString => {
+                let fail = self.fail(a[0])?;
+                let ctx = self.src(a[1])?;
+                let bits = match a[2] {
+                    Operand::Unsigned(n) => n,
+                    other => return Err(format!("bad bit count {other:?}")),
+                };
+                let string = self.string(a[3], bits)?;
+                self.emit(Instr::BsMatchString { fail, ctx, string });
+            }
+            GenOp::BsGetTail => {
+                let (ctx, dst) = (self.src(a[0])?, self.dst(a[1])?);
+                let live = Self::unsigned(a[2])?;
+                self.emit(Instr::BsGetTail { ctx, dst, live });
+            }
+            other => return Err(format!("{} is not a bit-syntax instruction", other.name())),
+        }
+        Ok(())
+    }
+
+    /// A size operand: a register, an integer, `all`, or a literal count.
+    fn size(&mut self, operand: Operand) -> Result<Src> {
+        match operand {
+            Operand::Unsigned(n) => {
+                let n = i64::try_from(n).map_err(|_| "size too large")?;
+                let term = build::int(&mut self.area, n);
+                Ok(self.constant(term))
+            }
+            other => self.src(other),
+        }
+    }
+
+    /// A unit operand (1..=256).
+    fn unit(operand: Operand) -> Result<u16> {
+        let unit = Self::unsigned(operand)?;
+        u16::try_from(unit).map_err(|_| format!("unit {unit} too large"))
+    }
+
+    /// Segment flags: a number (`bs_get_*`, `bs_put_*`) or a literal list of
+    /// atoms (`bs_create_bin`).
+    fn flags(&self, operand: Operand) -> Result<u8> {
+        match operand {
+            Operand::Unsigned(n) => Ok(bits::resolve_flags(n)),
+            Operand::Nil => Ok(0),
+            Operand::Literal(i) => {
+                let list = self.beam.literals[i as usize];
+                let mut flags = 0;
+                for item in list.list_iter() {
+                    flags |= match item.as_atom().map(|a| a.name()) {
+                        Some("little") => bits::FLAG_LITTLE as u64,
+                        Some("native") => bits::FLAG_NATIVE as u64,
+                        Some("signed") => bits::FLAG_SIGNED as u64,
+                        _ => 0,
+                    };
+                }
+                Ok(bits::resolve_flags(flags))
+            }
+            other => Err(format!("bad segment flags {other:?}")),
+        }
+    }
+
+    /// A constant bitstring of `bits` bits from the string table at `offset`.
+    fn string(&mut self, offset: Operand, bits: u64) -> Result<Src> {
+        let Operand::Unsigned(offset) = offset else {
+            return Err(format!("bad string offset {offset:?}"));
+        };
+        let bytes = usize::try_from(bits.div_ceil(8))
+            .ok()
+            .zip(usize::try_from(offset).ok())
+            .and_then(|(len, off)| self.beam.strings.get(off..off.checked_add(len)?))
+            .ok_or("string outside the string table")?;
+        let term = build::bitstring(&mut self.area, bytes, bits);
+        Ok(self.constant(term))
+    }
+
+    /// Starts gathering an old-style build.
+    #[allow(clippy::too_many_arguments)]
+    fn start_build(
+        &mut self,
+        fail: Operand,
+        kind: SegmentKind,
+        value: Src,
+        size: Src,
+        unit: u32,
+        live: u32,
+        alloc: u32,
+        dst: Operand,
+    ) -> Result<()> {
+        let fail = self.fail(fail)?;
+        let dst = self.dst(dst)?;
+        let start = self.bit_segments.len() as u32;
+        self.bit_segments.push(Segment {
+            kind,
+            flags: 0,
+            unit: u16::try_from(unit).map_err(|_| "unit too large")?,
+            number: 0,
+            value,
+            size,
+        });
+        self.pending_build = Some(PendingBuild {
+            fail,
+            start,
+            dst,
+            live: live.min(NO_GC as u32) as u16,
+            alloc: alloc.min(u8::MAX as u32) as u8,
+        });
+        Ok(())
+    }
+
+    /// Adds a `bs_put_*` to the build being gathered.
+    fn put(
+        &mut self,
+        kind: SegmentKind,
+        flags: u8,
+        unit: u16,
+        value: Src,
+        size: Src,
+    ) -> Result<()> {
+        if self.pending_build.is_none() {
+            return Err("bs_put_* outside a binary build".into());
+        }
+        self.bit_segments.push(Segment {
+            kind,
+            flags,
+            unit,
+            number: 0,
+            value,
+            size,
+        });
+        Ok(())
+    }
+
+    /// Emits the build being gathered, if any.
+    fn flush_build(&mut self) {
+        if let Some(b) = self.pending_build.take() {
+            self.emit(Instr::BsCreate {
+                fail: b.fail,
+                start: b.start,
+                count: self.bit_segments.len() as u32 - b.start,
+                dst: b.dst,
+                live: b.live,
+                alloc: b.alloc,
+                puts: true,
+            });
         }
     }
 }

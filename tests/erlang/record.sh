@@ -4,7 +4,8 @@
 #
 #   tests/erlang/record.sh [--check] [NAME...]
 #
-# NAMEs default to every module in the directory. With --check nothing is
+# NAMEs default to every module in the directory except the concurrency
+# programs c_*.erl, which record_conc.sh records. With --check nothing is
 # written: each module's output is compared with its expected file, and the
 # exit status is 1 if any differs.
 set -eu
@@ -20,8 +21,13 @@ if [ "$release" != 25 ]; then
     exit 2
 fi
 if [ $# -eq 0 ]; then
-    set -- $(ls *.erl | sed 's/\.erl$//')
+    set -- $(ls *.erl | grep -v '^c_' | sed 's/\.erl$//')
 fi
+for name in "$@"; do
+    case "$name" in
+        c_*) echo "record.sh: $name is a concurrency program: use record_conc.sh" >&2; exit 2 ;;
+    esac
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for name in "$@"; do

@@ -1,8 +1,10 @@
 //! Shared by the integration tests that use `erl` as the oracle.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 /// Where Debian installs OTP and Elixir, whose `.beam` files the tests use.
 pub const INSTALL_ROOTS: [&str; 2] = ["/usr/lib/erlang", "/usr/lib/elixir"];
@@ -111,6 +113,116 @@ pub fn run_erl(code_dir: &Path, expr: &str) -> String {
         .arg("-eval")
         .arg(format!("{expr}, halt().")));
     String::from_utf8(out).expect("erl printed UTF-8")
+}
+
+/// `tests/erlang`: the project's Erlang test programs.
+pub fn erlang_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/erlang")
+}
+
+/// Compiles `tests/erlang/NAME.erl` for each name into `out`, in one erlc
+/// run. The sources are named relative to `tests/erlang`, as the record
+/// scripts name them, so stack traces show the same file names.
+pub fn compile_erlang(names: &[String], out: &Path) {
+    if names.is_empty() {
+        return;
+    }
+    run(Command::new("erlc")
+        .current_dir(erlang_dir())
+        .arg("-o")
+        .arg(out)
+        .args(names.iter().map(|name| format!("{name}.erl"))));
+}
+
+/// The names listed in a file of `tests/erlang` (one a line; blank lines
+/// and `#` comments skipped); empty if there is no such file.
+pub fn name_list(file: &str) -> Vec<String> {
+    std::fs::read_to_string(erlang_dir().join(file))
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// What a program run under a time limit gave.
+pub struct Outcome {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// `None` when it was killed at the time limit.
+    pub status: Option<ExitStatus>,
+}
+
+/// Runs `command` with no input, killing it after `limit`; both output
+/// pipes are drained while it runs, so a large output cannot stall it.
+pub fn run_with_limit(command: &mut Command, limit: Duration) -> Result<Outcome, String> {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if start.elapsed() <= limit => std::thread::sleep(Duration::from_millis(5)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    Ok(Outcome {
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+        status,
+    })
+}
+
+/// The first point where two outputs differ, with some context.
+pub fn first_difference(expected: &str, got: &str) -> String {
+    let at = expected
+        .bytes()
+        .zip(got.bytes())
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.len().min(got.len()));
+    let from = at.saturating_sub(60);
+    let clip = |s: &str| -> String {
+        String::from_utf8_lossy(&s.as_bytes()[from.min(s.len())..])
+            .chars()
+            .take(160)
+            .collect()
+    };
+    format!(
+        "at byte {at}:\n    erl:    {}\n    oxbeam: {}",
+        clip(expected),
+        clip(got)
+    )
 }
 
 pub fn from_hex(text: &str) -> Vec<u8> {

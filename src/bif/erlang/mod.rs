@@ -9,7 +9,8 @@ use crate::vm::process::Process;
 
 mod arith;
 mod atoms;
-mod binaries;
+pub(crate) mod binaries;
+mod checksums;
 mod code;
 mod compare;
 mod dictionary;
@@ -23,7 +24,7 @@ mod misc;
 mod numbers;
 mod processes;
 mod raise;
-mod time;
+pub(crate) mod time;
 mod timezone;
 mod tuples;
 mod types;
@@ -33,6 +34,7 @@ pub(crate) const TABLES: &[&[Native]] = &[
     arith::NATIVES,
     atoms::NATIVES,
     binaries::NATIVES,
+    checksums::NATIVES,
     code::NATIVES,
     compare::NATIVES,
     dictionary::NATIVES,
@@ -109,6 +111,36 @@ pub(super) fn proper_length(term: Term) -> Option<usize> {
     let mut iter = term.list_iter();
     let n = iter.by_ref().count();
     iter.rest().is_nil().then_some(n)
+}
+
+/// A non-negative integer that fits in 64 bits (erts's `term_to_Uint`).
+pub(crate) fn term_to_u64(term: Term) -> Option<u64> {
+    match term.view() {
+        View::Small(v) => u64::try_from(v).ok(),
+        View::Big {
+            negative: false,
+            limbs: &[limb],
+        } => Some(limb),
+        _ => None,
+    }
+}
+
+/// An integer that fits in a signed 64-bit word (erts's `term_to_Sint`).
+pub(crate) fn term_to_i64(term: Term) -> Option<i64> {
+    match term.view() {
+        View::Small(v) => Some(v),
+        View::Big {
+            negative,
+            limbs: &[limb],
+        } => {
+            if negative {
+                0i64.checked_sub_unsigned(limb)
+            } else {
+                i64::try_from(limb).ok()
+            }
+        }
+        _ => None,
+    }
 }
 
 /// `true`/`false` as a Rust bool.

@@ -295,6 +295,12 @@ fn send(process: &mut Process, args: &[Term]) -> NativeResult {
                 }
             }
         }
+        View::Ref(_) => {
+            // An alias: delivered while it is active, dropped otherwise.
+            if let Some(pid) = ref_key(dest).and_then(|key| rt.alias_owner(key)) {
+                rt.send_message(process, pid, message);
+            }
+        }
         View::Port(_) | View::ExternalPid { .. } | View::ExternalPort { .. } => {}
         _ => return Err(Raised::badarg()),
     }
@@ -359,11 +365,57 @@ fn monitor_2(process: &mut Process, args: &[Term]) -> NativeResult {
     Ok(ref_term(process, key))
 }
 
+/// `monitor(process, Target, Options)`: `{alias, Mode}` makes the
+/// monitor's reference an alias of the caller (gen:call replies through
+/// it); `{tag, Tag}` is accepted.
 fn monitor_3(process: &mut Process, args: &[Term]) -> NativeResult {
     if proper_length(args[2]).is_none() {
         return Err(Raised::badarg());
     }
-    monitor_2(process, &args[..2])
+    let mut alias = false;
+    for option in args[2].list_iter() {
+        match option.as_tuple() {
+            Some(&[key, mode]) if key == atom("alias") => {
+                let modes = ["explicit_unalias", "demonitor", "reply_demonitor"];
+                if !mode.as_atom().is_some_and(|m| modes.contains(&m.name())) {
+                    return Err(Raised::badarg());
+                }
+                alias = true;
+            }
+            Some(&[key, _]) if key == atom("tag") => {}
+            _ => return Err(Raised::badarg()),
+        }
+    }
+    let reference = monitor_2(process, &args[..2])?;
+    if alias {
+        let key = ref_key(reference).expect("a monitor reference is local");
+        runtime().add_alias(process, key);
+    }
+    Ok(reference)
+}
+
+/// `alias()` and `alias(Options)`: a reference that reaches the caller.
+fn alias_0(process: &mut Process, _: &[Term]) -> NativeResult {
+    let key = runtime().new_ref_key();
+    runtime().add_alias(process, key);
+    Ok(ref_term(process, key))
+}
+
+fn alias_1(process: &mut Process, args: &[Term]) -> NativeResult {
+    if proper_length(args[0]).is_none() {
+        return Err(Raised::badarg());
+    }
+    for option in args[0].list_iter() {
+        if option != atom("explicit_unalias") && option != atom("reply") {
+            return Err(Raised::badarg());
+        }
+    }
+    alias_0(process, &[])
+}
+
+fn unalias(process: &mut Process, args: &[Term]) -> NativeResult {
+    let key = ref_key(args[0]).ok_or_else(Raised::badarg)?;
+    Ok(Term::bool(runtime().remove_alias(process, key)))
 }
 
 fn demonitor_1(process: &mut Process, args: &[Term]) -> NativeResult {
@@ -961,6 +1013,92 @@ fn read_timer_2(p: &mut Process, args: &[Term]) -> NativeResult {
     read_timer_1(p, &args[..1])
 }
 
+// ---- memory ---------------------------------------------------------------------------------------
+
+/// The kinds `erlang:memory/0` lists, in erl's order.
+const MEMORY_KINDS: &[&str] = &[
+    "total",
+    "processes",
+    "processes_used",
+    "system",
+    "atom",
+    "atom_used",
+    "binary",
+    "code",
+    "ets",
+];
+
+/// Bytes the OS process has resident (`/proc/self/statm`), 0 if unknown.
+fn resident_bytes() -> usize {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
+
+/// Bytes of each kind: `total` is what the OS process has resident,
+/// `processes` what the processes' heaps, stacks and mailboxes take (the
+/// caller's and those not running now), `system` the rest. Binaries, code
+/// and atoms are not counted separately yet and are part of `system`.
+fn memory_of(process: &Process, kind: &str) -> usize {
+    let processes = || {
+        runtime()
+            .pids()
+            .into_iter()
+            .filter(|&pid| pid != process.pid)
+            .filter_map(|pid| runtime().lookup(pid))
+            .filter_map(|cell| cell.with_idle_body(|p| p.memory_bytes()))
+            .sum::<usize>()
+            + process.memory_bytes()
+    };
+    match kind {
+        "total" => resident_bytes().max(processes()),
+        "processes" | "processes_used" => processes(),
+        "system" => resident_bytes().saturating_sub(processes()),
+        _ => 0,
+    }
+}
+
+fn memory_0(process: &mut Process, _: &[Term]) -> NativeResult {
+    let pairs: Vec<Term> = MEMORY_KINDS
+        .iter()
+        .map(|kind| {
+            let bytes = memory_of(process, kind) as i64;
+            let bytes = build::int(&mut process.heap, bytes);
+            build::tuple(&mut process.heap, &[atom(kind), bytes])
+        })
+        .collect();
+    Ok(build::list(&mut process.heap, &pairs))
+}
+
+/// `memory(Kind)` or `memory([Kind])`.
+fn memory_1(process: &mut Process, args: &[Term]) -> NativeResult {
+    let kind_of = |t: Term| {
+        t.as_atom()
+            .map(|a| a.name())
+            .filter(|name| MEMORY_KINDS.contains(name))
+            .ok_or_else(Raised::badarg)
+    };
+    if let Some(kind) = args[0].as_atom() {
+        let kind = kind_of(Term::atom(kind))?;
+        let bytes = memory_of(process, kind) as i64;
+        return Ok(build::int(&mut process.heap, bytes));
+    }
+    if proper_length(args[0]).is_none() {
+        return Err(Raised::badarg());
+    }
+    let kinds: Vec<&str> = args[0].list_iter().map(kind_of).collect::<Result<_, _>>()?;
+    let pairs: Vec<Term> = kinds
+        .iter()
+        .map(|kind| {
+            let bytes = memory_of(process, kind) as i64;
+            let bytes = build::int(&mut process.heap, bytes);
+            build::tuple(&mut process.heap, &[atom(kind), bytes])
+        })
+        .collect();
+    Ok(build::list(&mut process.heap, &pairs))
+}
+
 // ---- halt -----------------------------------------------------------------------------------------
 
 /// `halt(Status)`: ends the OS process at once with the status (an
@@ -1036,6 +1174,9 @@ pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
     "unlink"/1 => unlink,
     "monitor"/2 => monitor_2,
     "monitor"/3 => monitor_3,
+    "alias"/0 => alias_0,
+    "alias"/1 => alias_1,
+    "unalias"/1 => unalias,
     "demonitor"/1 => demonitor_1,
     "demonitor"/2 => demonitor_2,
     "exit"/2 => exit_2,
@@ -1059,6 +1200,8 @@ pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
     "cancel_timer"/2 => cancel_timer_2,
     "read_timer"/1 => read_timer_1,
     "read_timer"/2 => read_timer_2,
+    "memory"/0 => memory_0,
+    "memory"/1 => memory_1,
     "halt"/0 => halt_0,
     "halt"/1 => halt_1,
     "halt"/2 => halt_2,

@@ -88,7 +88,7 @@ fn native_in(process: &mut Process, native: i64, unit: Term) -> NativeResult {
     Ok(build::bigint(&mut process.heap, &value))
 }
 
-fn monotonic_time_0(process: &mut Process, _: &[Term]) -> NativeResult {
+pub(crate) fn monotonic_time_0(process: &mut Process, _: &[Term]) -> NativeResult {
     Ok(build::int(&mut process.heap, monotonic_native()))
 }
 
@@ -96,11 +96,11 @@ fn monotonic_time_1(process: &mut Process, args: &[Term]) -> NativeResult {
     native_in(process, monotonic_native(), args[0])
 }
 
-fn system_time_0(process: &mut Process, _: &[Term]) -> NativeResult {
+pub(crate) fn system_time_0(process: &mut Process, _: &[Term]) -> NativeResult {
     Ok(build::int(&mut process.heap, system_native()))
 }
 
-fn system_time_1(process: &mut Process, args: &[Term]) -> NativeResult {
+pub(crate) fn system_time_1(process: &mut Process, args: &[Term]) -> NativeResult {
     native_in(process, system_native(), args[0])
 }
 
@@ -136,7 +136,7 @@ fn mega_secs_micros(process: &mut Process, micros: i64) -> Term {
     build::tuple(&mut process.heap, &terms)
 }
 
-fn timestamp(process: &mut Process, _: &[Term]) -> NativeResult {
+pub(crate) fn timestamp(process: &mut Process, _: &[Term]) -> NativeResult {
     Ok(mega_secs_micros(process, system_native().div_euclid(1_000)))
 }
 
