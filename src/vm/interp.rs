@@ -1439,9 +1439,8 @@ impl Interp<'_> {
         pc: Pc,
         tail: bool,
     ) -> Result<Option<Pc>, (Origin, Raised)> {
-        let entered = entered.map_err(|(origin, raised)| {
-            (if tail { as_tail(origin) } else { origin }, raised)
-        })?;
+        let entered = entered
+            .map_err(|(origin, raised)| (if tail { as_tail(origin) } else { origin }, raised))?;
         match entered {
             Entered::Code(next) => {
                 if !tail {
