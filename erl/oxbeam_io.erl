@@ -37,6 +37,9 @@
     buffer = <<>>,
     eof = false,
     reading = false,
+    %% Whether standard input is read at all: not with -noinput (erl's
+    %% user then has output only, and a read waits forever).
+    input = true,
     %% Requests that need input, oldest first: {From, ReplyAs, Requests,
     %% Progress}, where Requests are those left to do (several for a
     %% {requests, List} request) and Progress tells how far the first one
@@ -56,7 +59,8 @@ server(Name) ->
                  standard_error -> stderr;
                  _ -> stdout
              end,
-    loop(#state{device = Device, waiting = queue:new()}).
+    Input = Device =:= stdout andalso init:get_argument(noinput) =:= error,
+    loop(#state{device = Device, input = Input, waiting = queue:new()}).
 
 loop(S) ->
     receive
@@ -78,7 +82,8 @@ idle(#state{device = Device} = S) ->
 
 request(From, ReplyAs, Request, S) ->
     Requests = flatten_requests([Request]),
-    case lists:any(fun is_input/1, Requests) of
+    %% standard_error takes no input requests: they are unknown to it.
+    case S#state.device =:= stdout andalso lists:any(fun is_input/1, Requests) of
         false ->
             {_Status, Reply, S1} = run(Requests, S),
             reply(From, ReplyAs, Reply),
@@ -135,11 +140,13 @@ output({put_chars, Chars}, S) ->
     write(latin1, Chars, S);
 output({put_chars, M, F, A}, S) ->
     output({put_chars, latin1, M, F, A}, S);
+output(getopts, #state{device = stderr} = S) ->
+    {ok, [{encoding, S#state.encoding}], S};
 output(getopts, S) ->
     {ok, [{binary, S#state.binary}, {encoding, S#state.encoding}], S};
 output({setopts, Opts}, S) when is_list(Opts) ->
     setopts(Opts, S);
-output({get_geometry, _}, S) ->
+output({get_geometry, What}, S) when What =:= columns; What =:= rows ->
     %% Not a terminal, as for erl with its output redirected.
     {error, {error, enotsup}, S};
 output(Request, S) ->
@@ -151,8 +158,9 @@ write(Enc, Chars, #state{device = Device, encoding = DeviceEnc} = S) ->
         error -> {error, {error, put_chars}, S}
     end.
 
-%% setopts: binary/list (also {binary, Bool}, {list, Bool}) and
-%% {encoding, latin1 | unicode | utf8} (also latin1, unicode alone).
+%% setopts: binary/list (also {binary, Bool}, {list, Bool}; not on
+%% standard_error) and {encoding, latin1 | unicode | utf8} (also latin1,
+%% unicode alone).
 setopts(Opts0, S) ->
     Expanded = [case O of
                     latin1 -> {encoding, latin1};
@@ -160,7 +168,11 @@ setopts(Opts0, S) ->
                     _ -> O
                 end || O <- Opts0],
     Opts = proplists:unfold(proplists:substitute_negations([{list, binary}], Expanded)),
-    case lists:all(fun valid_option/1, Opts) of
+    Valid = case S#state.device of
+                stdout -> fun valid_option/1;
+                stderr -> fun({encoding, _} = O) -> valid_option(O); (_) -> false end
+            end,
+    case lists:all(Valid, Opts) of
         false ->
             {error, {error, enotsup}, S};
         true ->
@@ -217,7 +229,7 @@ run_waiting([R | Rs], Progress, S) ->
         {_Status, Reply, S1} -> {done, Reply, S1}
     end.
 
-want_input(#state{reading = false, eof = false} = S) ->
+want_input(#state{reading = false, eof = false, input = true} = S) ->
     read_input(),
     S#state{reading = true};
 want_input(S) ->

@@ -876,6 +876,21 @@ fn yield_0(process: &mut Process, _: &[Term]) -> NativeResult {
     Ok(Term::TRUE)
 }
 
+/// `erlang:bump_reductions(N)`: spends `N` reductions (at most a time
+/// slice's worth, as erts); a slice's worth ends the slice.
+fn bump_reductions(process: &mut Process, args: &[Term]) -> NativeResult {
+    const SLICE: i64 = 4000;
+    match args[0].as_small() {
+        Some(n) if n >= 0 => {
+            if n >= SLICE {
+                process.yield_requested = true;
+            }
+            Ok(Term::TRUE)
+        }
+        _ => Err(Raised::badarg()),
+    }
+}
+
 // ---- timers ------------------------------------------------------------------------------------
 
 fn timer_destination(term: Term, allow_name: bool) -> Result<Destination, Raised> {
@@ -1192,6 +1207,7 @@ pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
     "group_leader"/0 => group_leader_0,
     "group_leader"/2 => group_leader_2,
     "yield"/0 => yield_0,
+    "bump_reductions"/1 => bump_reductions,
     "send_after"/3 => send_after_3,
     "send_after"/4 => send_after_4,
     "start_timer"/3 => start_timer_3,
