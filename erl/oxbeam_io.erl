@@ -352,15 +352,17 @@ cast(Bin, Enc, #state{binary = true, encoding = DeviceEnc}) ->
         _ -> error
     end.
 
-%% What a collector left over, back in the device's encoding.
+%% What a collector left over, as input to read next. A list goes back to
+%% the device's encoding. A binary stays as it is, in the request's
+%% encoding, and is read again as if the device had sent it: erl's user
+%% keeps it so (a latin1 device in binary mode hands what is left after
+%% a unicode get_chars to the next request converted once more).
 uncast(Rest, _Enc, _S) when Rest =:= eof; Rest =:= []; Rest =:= <<>> ->
     <<>>;
-uncast(Rest, Enc, #state{encoding = DeviceEnc}) ->
-    From = case is_list(Rest) of
-               true -> unicode;
-               false -> Enc
-           end,
-    case catch unicode:characters_to_binary(Rest, From, DeviceEnc) of
+uncast(Rest, _Enc, _S) when is_binary(Rest) ->
+    Rest;
+uncast(Rest, _Enc, #state{encoding = DeviceEnc}) ->
+    case catch unicode:characters_to_binary(Rest, unicode, DeviceEnc) of
         Bin when is_binary(Bin) -> Bin;
         _ -> <<>>
     end.
