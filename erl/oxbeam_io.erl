@@ -65,7 +65,16 @@ server(Name) ->
 loop(S) ->
     receive
         {io_request, From, ReplyAs, Request} when is_pid(From) ->
-            loop(idle(request(From, ReplyAs, Request, S)));
+            %% A malformed request (an improper option list, say) is
+            %% refused; it does not bring the server down.
+            S1 = try
+                     request(From, ReplyAs, Request, S)
+                 catch
+                     _:_ ->
+                         reply(From, ReplyAs, {error, {request, Request}}),
+                         S
+                 end,
+            loop(idle(S1));
         {oxbeam_io_input, Data} ->
             loop(idle(serve_waiting(input(Data, S))));
         _Other ->

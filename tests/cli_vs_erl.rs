@@ -147,6 +147,8 @@ const CASES: &[Case] = &[
     Case {
         name: "flags_and_plain_arguments",
         args: &[
+            // (`--` ends the values of the harness's `-pa DIR`.)
+            "--",
             "plain",
             "-noshell",
             "-myflag",
