@@ -270,7 +270,9 @@ fn load_from_path(name: Atom) -> Result<&'static Module, LoadFailure> {
             beam.module
         )));
     }
-    install(Origin::File(path), |slot| {
+    // Kept absolute, as erl's code server keeps it.
+    let file = std::path::absolute(&path).unwrap_or(path);
+    install(Origin::File(file), |slot| {
         crate::vm::translate::translate(beam, slot)
     })
     .map_err(LoadFailure::Bad)
