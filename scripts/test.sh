@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 cargo test --release "$@"
+# The instruction profile is compiled only with its feature.
+cargo test --release --features op-profile --lib vm::profile
 
 # The unsafe core (term construction and reading, memory areas, the GC)
 # under Miri, where the toolchain has it (rustup component add --toolchain

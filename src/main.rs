@@ -6,6 +6,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: oxbeam dis [--normalized | --normalized-with-literals] FILE.beam...
+       oxbeam dis --loaded [--otp-root DIR] [-pa DIR]... [-pz DIR]... (FILE.beam | MODULE)...
        oxbeam load FILE.beam...
        oxbeam call [--otp-root DIR] [-pa DIR]... [-pz DIR]... MODULE FUNCTION [ARG...]";
 
@@ -78,6 +79,7 @@ enum Listing {
 /// and exits with status 1.
 fn dis(args: &[String]) -> ExitCode {
     let (listing, files) = match args.first().map(String::as_str) {
+        Some("--loaded") => return dis_loaded(&args[1..]),
         Some("--normalized") => (Listing::Normalized { literals: false }, &args[1..]),
         Some("--normalized-with-literals") => (Listing::Normalized { literals: true }, &args[1..]),
         _ => (Listing::Readable, args),
@@ -185,39 +187,14 @@ fn load(files: &[String]) -> ExitCode {
 /// thrown term for a throw.
 fn call(args: &[String]) -> ExitCode {
     use oxbeam::term::Atom;
-    let mut front = Vec::new();
-    let mut back = Vec::new();
-    let mut otp_root = std::env::var_os("OXBEAM_OTP_ROOT").map(std::path::PathBuf::from);
-    let mut rest = args;
-    loop {
-        match rest {
-            [flag, dir, tail @ ..] if flag == "-pa" => {
-                front.push(std::path::PathBuf::from(dir));
-                rest = tail;
-            }
-            [flag, dir, tail @ ..] if flag == "-pz" => {
-                back.push(std::path::PathBuf::from(dir));
-                rest = tail;
-            }
-            [flag, dir, tail @ ..] if flag == "--otp-root" => {
-                otp_root = Some(std::path::PathBuf::from(dir));
-                rest = tail;
-            }
-            _ => break,
-        }
-    }
+    let rest = match code_path_options(args) {
+        Ok(rest) => rest,
+        Err(status) => return status,
+    };
     let [module, function, call_args @ ..] = rest else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let Some(root) = otp_root.or_else(find_otp_root) else {
-        eprintln!("oxbeam: cannot find the OTP installation: put erl on PATH, set OXBEAM_OTP_ROOT or pass --otp-root");
-        return ExitCode::from(1);
-    };
-    let mut path = front;
-    path.extend(otp_code_path(&root));
-    path.extend(back);
-    oxbeam::code::module::set_code_path(path);
 
     let mut literals = oxbeam::heap::LiteralArea::new();
     let mut terms = Vec::new();
@@ -256,6 +233,7 @@ fn call(args: &[String]) -> ExitCode {
         return ExitCode::from(1);
     };
     println!("{text}");
+    write_op_profile();
     ExitCode::SUCCESS
 }
 
@@ -285,6 +263,117 @@ fn caught_text(
 /// Scheduler threads: one per core (erl's default).
 fn schedulers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Writes the instruction profile to the file named by
+/// `OXBEAM_PROFILE_OPS`, if set (counted only in a build with the
+/// `op-profile` feature).
+fn write_op_profile() {
+    let Some(path) = std::env::var_os("OXBEAM_PROFILE_OPS") else {
+        return;
+    };
+    #[cfg(feature = "op-profile")]
+    if let Err(e) = std::fs::write(&path, oxbeam::vm::profile::report()) {
+        eprintln!("oxbeam: {}: {e}", std::path::Path::new(&path).display());
+    }
+    #[cfg(not(feature = "op-profile"))]
+    eprintln!(
+        "oxbeam: OXBEAM_PROFILE_OPS={} ignored: build with --features op-profile",
+        std::path::Path::new(&path).display()
+    );
+}
+
+/// Reads the leading `--otp-root DIR`, `-pa DIR` and `-pz DIR` options and
+/// sets the code path: the `-pa` dirs, OTP's (from `--otp-root`,
+/// `OXBEAM_OTP_ROOT` or `erl` on PATH), then the `-pz` dirs. Returns the
+/// arguments that follow, or the exit status of a failure it reported.
+fn code_path_options(args: &[String]) -> Result<&[String], ExitCode> {
+    let mut front = Vec::new();
+    let mut back = Vec::new();
+    let mut otp_root = std::env::var_os("OXBEAM_OTP_ROOT").map(std::path::PathBuf::from);
+    let mut rest = args;
+    loop {
+        match rest {
+            [flag, dir, tail @ ..] if flag == "-pa" => {
+                front.push(std::path::PathBuf::from(dir));
+                rest = tail;
+            }
+            [flag, dir, tail @ ..] if flag == "-pz" => {
+                back.push(std::path::PathBuf::from(dir));
+                rest = tail;
+            }
+            [flag, dir, tail @ ..] if flag == "--otp-root" => {
+                otp_root = Some(std::path::PathBuf::from(dir));
+                rest = tail;
+            }
+            _ => break,
+        }
+    }
+    let Some(root) = otp_root.or_else(find_otp_root) else {
+        eprintln!("oxbeam: cannot find the OTP installation: put erl on PATH, set OXBEAM_OTP_ROOT or pass --otp-root");
+        return Err(ExitCode::from(1));
+    };
+    let mut path = front;
+    path.extend(otp_code_path(&root));
+    path.extend(back);
+    oxbeam::code::module::set_code_path(path);
+    Ok(rest)
+}
+
+/// `oxbeam dis --loaded [CODE PATH OPTIONS] (FILE.beam | MODULE)...`: the
+/// translated code of each file, or of each module loaded from the code
+/// path. Exits with status 1 on the first that cannot be loaded.
+fn dis_loaded(args: &[String]) -> ExitCode {
+    let names = match code_path_options(args) {
+        Ok(names) => names,
+        Err(status) => return status,
+    };
+    if names.is_empty() {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    }
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    let mut text = String::new();
+    for name in names {
+        let module = if name.ends_with(".beam") {
+            load_file(name)
+        } else {
+            load_module(name)
+        };
+        let module = match module {
+            Ok(module) => module,
+            Err(e) => {
+                eprintln!("oxbeam: {name}: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        text.clear();
+        oxbeam::vm::listing::write_module(&mut text, module);
+        if stdout.write_all(text.as_bytes()).is_err() {
+            return ExitCode::from(1);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Loads and translates a `.beam` file (it is not installed: its exports
+/// stay as they are).
+fn load_file(file: &str) -> Result<&'static oxbeam::code::module::Module, String> {
+    let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+    let beam = oxbeam::loader::load(&bytes).map_err(|e| e.to_string())?;
+    let module = oxbeam::vm::translate::translate(beam, 0)?;
+    Ok(Box::leak(Box::new(module)))
+}
+
+/// The module `name`, loaded from the code path.
+fn load_module(name: &str) -> Result<&'static oxbeam::code::module::Module, String> {
+    use oxbeam::code::module::{ensure_loaded, LoadFailure};
+    let atom = oxbeam::term::Atom::intern(name).map_err(|e| format!("{e:?}"))?;
+    ensure_loaded(atom).map_err(|e| match e {
+        LoadFailure::NotFound => "not found in the code path".to_string(),
+        LoadFailure::Bad(why) => why,
+    })
 }
 
 /// The OTP installation that `erl` on PATH belongs to: `erl` is

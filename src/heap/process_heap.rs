@@ -382,6 +382,12 @@ impl ProcessHeap {
         self.old_htop
     }
 
+    /// Are there heap fragments (to merge at the next collection)?
+    #[inline]
+    pub fn has_fragments(&self) -> bool {
+        !self.fragments.is_empty()
+    }
+
     /// Words allocated in heap fragments.
     pub fn fragment_words(&self) -> usize {
         self.fragments.iter().map(HeapFragment::words_used).sum()

@@ -246,11 +246,13 @@ impl Interp<'_> {
         }
     }
 
-    /// Collects garbage if fewer than `need` words are free, with `live` X
-    /// registers (and `extra` terms) as roots.
+    /// Collects garbage if fewer than `need` words are free or natives left
+    /// heap fragments (merged at the first safe point, as erts collects
+    /// after a BIF that left any), with `live` X registers (and `extra`
+    /// terms) as roots.
     fn gc(&mut self, need: usize, live: usize, extra: &mut [Term]) {
         let major = self.p.major_gc_requested;
-        if !major && !self.p.heap.needs_gc(need) {
+        if !major && !self.p.heap.needs_gc(need) && !self.p.heap.has_fragments() {
             return;
         }
         self.collect(need, live, extra);
@@ -372,7 +374,7 @@ impl Interp<'_> {
         // No X register is live here: a cheap moment to fold the messages
         // that arrived in fragments into the heap (a process that only
         // receives would otherwise never collect them).
-        if self.p.heap.fragment_words() > 0 {
+        if self.p.heap.has_fragments() {
             self.p.major_gc_requested = false;
             self.collect_now(0);
         }
@@ -441,6 +443,8 @@ impl Interp<'_> {
         loop {
             let module = pc.module;
             let instr = module.code[pc.ip];
+            #[cfg(feature = "op-profile")]
+            crate::vm::profile::record(module.slot, pc.ip);
             pc.ip += 1;
             let raised: (Raised, Origin) = match instr {
                 Instr::Move { src, dst } => {
@@ -484,9 +488,14 @@ impl Interp<'_> {
                     }
                     continue;
                 }
-                Instr::Return => match self.return_to() {
-                    Some(next) => {
-                        pc = next;
+                Instr::Return => match CodeRef::from_word(std::mem::take(&mut self.cp)) {
+                    // Most returns stay in the module: no slot lookup.
+                    Some(code) if code.slot == module.slot => {
+                        pc.ip = code.ip as usize;
+                        continue;
+                    }
+                    Some(code) => {
+                        pc = pc_of(code);
                         continue;
                     }
                     None => return Ok(SliceEnd::Exit(Ending::Returned(self.x[0]))),
@@ -741,12 +750,22 @@ impl Interp<'_> {
                     let bif = module.bif_calls[call as usize];
                     let sources =
                         &module.operands[bif.args as usize..(bif.args + bif.arity) as usize];
-                    let args: Vec<Term> = sources.iter().map(|&s| self.read(module, s)).collect();
-                    let result = native(self.p, &args);
+                    // At most 3 (gc_bif3), so on the stack.
+                    let mut buffer = [Term::NIL; 3];
+                    let args = &mut buffer[..sources.len()];
+                    for (arg, &source) in args.iter_mut().zip(sources) {
+                        *arg = self.read(module, source);
+                    }
+                    let args = &*args;
+                    let had_fragments = self.p.heap.has_fragments();
+                    let result = native(self.p, args);
                     self.after_native();
                     match result {
                         Ok(mut result) => {
-                            if self.p.heap.fragment_words() > 0 {
+                            // Only a GC BIF allocates, and its live count is
+                            // exact; a plain BIF's is 0, so fragments left by
+                            // earlier instructions wait for the next safe point.
+                            if !had_fragments && self.p.heap.has_fragments() {
                                 self.gc(0, bif.live as usize, std::slice::from_mut(&mut result));
                             }
                             self.write(dst, result);

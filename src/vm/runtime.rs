@@ -50,6 +50,9 @@ pub struct ProcessCell {
     pub pid: LocalPid,
     signals: SegQueue<Signal>,
     state: AtomicU8,
+    /// The process's priority as of its last time slice, for whoever
+    /// wakes it.
+    priority: AtomicU8,
     registered_name: AtomicU32,
     body: parking_lot::Mutex<Option<Box<Process>>>,
 }
@@ -70,6 +73,15 @@ impl ProcessCell {
             RUNNABLE => "runnable",
             RUNNING => "running",
             _ => "exiting",
+        }
+    }
+
+    fn priority(&self) -> Priority {
+        match self.priority.load(SeqCst) {
+            p if p == Priority::Max as u8 => Priority::Max,
+            p if p == Priority::High as u8 => Priority::High,
+            p if p == Priority::Low as u8 => Priority::Low,
+            _ => Priority::Normal,
         }
     }
 
@@ -273,6 +285,7 @@ impl Runtime {
             }
         }
         setup(&mut child);
+        cell.priority.store(options.priority as u8, SeqCst);
         *cell.body.lock() = Some(child);
         cell.state.store(RUNNABLE, SeqCst);
         self.enqueue(cell, options.priority);
@@ -300,6 +313,7 @@ impl Runtime {
             pid,
             signals: SegQueue::new(),
             state: AtomicU8::new(RUNNABLE),
+            priority: AtomicU8::new(Priority::Normal as u8),
             registered_name: AtomicU32::new(NO_NAME),
             body: parking_lot::Mutex::new(None),
         });
@@ -341,11 +355,7 @@ impl Runtime {
                 .then(|| cell.clone())
         };
         if let Some(cell) = woken {
-            let priority = cell
-                .body
-                .try_lock()
-                .and_then(|b| b.as_ref().map(|p| p.priority))
-                .unwrap_or(Priority::Normal);
+            let priority = cell.priority();
             self.enqueue(cell, priority);
         }
         true
@@ -557,7 +567,9 @@ impl Runtime {
             self.recheck(cell);
             return;
         }
-        match interp::run_slice(p, &cell.signals, registers, self.slice) {
+        let end = interp::run_slice(p, &cell.signals, registers, self.slice);
+        cell.priority.store(p.priority as u8, SeqCst);
+        match end {
             SliceEnd::Yield => {
                 cell.state.store(RUNNABLE, SeqCst);
                 let urgent = p.priority >= Priority::High;
@@ -592,7 +604,8 @@ impl Runtime {
                 .compare_exchange(WAITING, RUNNABLE, SeqCst, SeqCst)
                 .is_ok()
         {
-            self.enqueue(cell, Priority::Normal);
+            let priority = cell.priority();
+            self.enqueue(cell, priority);
         }
     }
 
