@@ -5,6 +5,7 @@
 
 pub mod bif;
 pub mod code;
+pub mod direct;
 pub mod dis;
 pub mod etf;
 pub mod heap;

@@ -1,5 +1,7 @@
 //! The `oxbeam` command line.
 
+mod erl_args;
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -8,17 +10,59 @@ const USAGE: &str = "usage: oxbeam dis [--normalized | --normalized-with-literal
        oxbeam load FILE.beam...
        oxbeam call [--otp-root DIR] [-pa DIR]... [-pz DIR]... MODULE FUNCTION [ARG...]";
 
+/// The command line of `erl` that oxbeam takes (direct mode).
+const ERL_USAGE: &str =
+    "       oxbeam [-noshell] [-noinput] [-pa DIR...] [-pz DIR...] [-s MOD [FUN [ARG...]]]...
+              [-run MOD [FUN [ARG...]]]... [-eval EXPRS]... [+S N] [-extra ARG...]";
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os().skip(1).map(arg_text).collect();
     match args.first().map(String::as_str) {
         Some("dis") => dis(&args[1..]),
         Some("load") if args.len() > 1 => load(&args[1..]),
         Some("call") => call(&args[1..]),
-        _ => {
-            eprintln!("{USAGE}");
+        Some("load") | None => {
+            eprintln!("{USAGE}\n{ERL_USAGE}");
             ExitCode::from(2)
         }
+        Some(_) => erl(&args),
     }
+}
+
+/// An argument's characters, as erl's init reads them: UTF-8, or else
+/// each byte a Latin-1 character.
+fn arg_text(arg: std::ffi::OsString) -> String {
+    use std::os::unix::ffi::OsStringExt;
+    match arg.into_string() {
+        Ok(text) => text,
+        Err(arg) => arg.into_vec().into_iter().map(char::from).collect(),
+    }
+}
+
+/// `oxbeam [erl's flags]...`: runs the command line as `erl -noshell` does
+/// (direct mode, DESIGN §6): the `-s`, `-run` and `-eval` items in order,
+/// then on until `halt` or `init:stop`, whose status is the exit status.
+/// (There is no shell: without `-noshell` it runs as with it.)
+fn erl(args: &[String]) -> ExitCode {
+    let (emulator, init_args) = match erl_args::launcher(args) {
+        Ok(split) => split,
+        Err(e) => {
+            eprintln!("oxbeam: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let root = std::env::var_os("OXBEAM_OTP_ROOT")
+        .map(std::path::PathBuf::from)
+        .or_else(find_otp_root);
+    let Some(root) = root else {
+        eprintln!(
+            "oxbeam: cannot find the OTP installation: put erl on PATH or set OXBEAM_OTP_ROOT"
+        );
+        return ExitCode::from(1);
+    };
+    let command_line = erl_args::init(erl_args::launcher_flags(&root), &init_args);
+    oxbeam::code::module::set_code_path(erl_args::code_path(&root, &command_line));
+    oxbeam::direct::boot(command_line, emulator.schedulers.unwrap_or_else(schedulers))
 }
 
 /// The forms `oxbeam dis` prints.
@@ -168,9 +212,17 @@ fn call(args: &[String]) -> ExitCode {
         return ExitCode::from(1);
     };
     let export = oxbeam::code::export_entry(module, function, terms.len() as u32);
+    let user = match oxbeam::direct::start_io_servers() {
+        Ok(user) => user,
+        Err(e) => {
+            eprintln!("oxbeam: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let (done, result) = std::sync::mpsc::channel();
     let rt = oxbeam::vm::runtime::runtime();
     rt.spawn(None, export, &terms, &Default::default(), move |process| {
+        process.group_leader = oxbeam::term::Term::local_pid(user);
         process.on_exit = Some(Box::new(move |process, ending| {
             let _ = done.send(caught_text(process, ending));
         }));

@@ -104,13 +104,17 @@ macro_rules! natives {
 }
 
 pub mod binary;
+pub mod code;
 pub mod erlang;
 pub mod erts_internal;
+pub mod init;
 pub mod io;
 pub mod lists;
 pub mod maps;
 pub mod math;
+pub mod net_kernel;
 pub mod os;
+pub mod oxbeam_io;
 pub mod persistent_term;
 pub mod string;
 #[cfg(test)]
@@ -130,6 +134,10 @@ const TABLES: &[&[&[Native]]] = &[
     &[erts_internal::NATIVES],
     &[persistent_term::NATIVES],
     &[unicode::NATIVES],
+    &[code::NATIVES],
+    &[init::NATIVES],
+    &[net_kernel::NATIVES],
+    &[oxbeam_io::NATIVES],
 ];
 
 type Registry = HashMap<(Atom, Atom, u32), NativeFn>;

@@ -107,9 +107,24 @@ impl Module {
     }
 }
 
+/// Where the current version of a module came from (what `code:which/1`
+/// answers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Read from this `.beam` file.
+    File(PathBuf),
+    /// Part of the VM itself: loaded from memory at start (the project's
+    /// own Erlang modules), as erl's preloaded modules are.
+    Preloaded,
+    /// Loaded from a binary given at run time (`code:load_binary/3`), with
+    /// the file name it was given.
+    Binary(String),
+}
+
 struct ModuleTable {
     slots: boxcar::Vec<&'static Module>,
     current: RwLock<HashMap<Atom, &'static Module>>,
+    origins: RwLock<HashMap<Atom, Origin>>,
     /// Held while a module is being loaded, so it is loaded once.
     loading: Mutex<()>,
     code_path: RwLock<Vec<PathBuf>>,
@@ -120,6 +135,7 @@ fn table() -> &'static ModuleTable {
     TABLE.get_or_init(|| ModuleTable {
         slots: boxcar::Vec::new(),
         current: RwLock::new(HashMap::new()),
+        origins: RwLock::new(HashMap::new()),
         loading: Mutex::new(()),
         code_path: RwLock::new(Vec::new()),
     })
@@ -147,6 +163,38 @@ pub fn code_path() -> Vec<PathBuf> {
     table().code_path.read().clone()
 }
 
+/// Changes the code path in place (one edit at a time).
+pub fn edit_code_path<R>(edit: impl FnOnce(&mut Vec<PathBuf>) -> R) -> R {
+    edit(&mut table().code_path.write())
+}
+
+/// Where the current version of `name` came from, if it is loaded.
+pub fn origin(name: Atom) -> Option<Origin> {
+    loaded(name)?;
+    table().origins.read().get(&name).cloned()
+}
+
+/// Every loaded module with where it came from.
+pub fn all_loaded() -> Vec<(Atom, Origin)> {
+    let current: Vec<Atom> = table().current.read().keys().copied().collect();
+    let origins = table().origins.read();
+    current
+        .into_iter()
+        .filter_map(|m| Some((m, origins.get(&m)?.clone())))
+        .collect()
+}
+
+/// The first `name.beam` on the code path.
+pub fn find_on_path(name: Atom) -> Option<PathBuf> {
+    let file = format!("{}.beam", name.name());
+    table()
+        .code_path
+        .read()
+        .iter()
+        .map(|dir| dir.join(&file))
+        .find(|p| p.is_file())
+}
+
 /// Why a module could not be loaded.
 #[derive(Debug)]
 pub enum LoadFailure {
@@ -157,7 +205,10 @@ pub enum LoadFailure {
 /// Makes the module `build` makes the current version: gives it a slot,
 /// registers it, and points the export and fun entries at its code. The
 /// caller holds the loading lock, so slots are handed out one at a time.
-fn install(build: impl FnOnce(u32) -> Result<Module, String>) -> Result<&'static Module, String> {
+fn install(
+    origin: Origin,
+    build: impl FnOnce(u32) -> Result<Module, String>,
+) -> Result<&'static Module, String> {
     let table = table();
     let slot = table.slots.count() as u32;
     let module: &'static Module = Box::leak(Box::new(build(slot)?));
@@ -173,6 +224,7 @@ fn install(build: impl FnOnce(u32) -> Result<Module, String>) -> Result<&'static
         fun.address.store(code.to_word(), Ordering::Release);
     }
     table.current.write().insert(module.name, module);
+    table.origins.write().insert(module.name, origin);
     Ok(module)
 }
 
@@ -188,19 +240,26 @@ pub fn ensure_loaded(name: Atom) -> Result<&'static Module, LoadFailure> {
     if name == crate::term::atoms::ERLANG {
         return Err(LoadFailure::NotFound);
     }
-    let table = table();
-    let _guard = table.loading.lock();
+    let _guard = table().loading.lock();
     if let Some(module) = loaded(name) {
         return Ok(module);
     }
-    let file = format!("{}.beam", name.name());
-    let path = table
-        .code_path
-        .read()
-        .iter()
-        .map(|dir| dir.join(&file))
-        .find(|p| p.is_file())
-        .ok_or(LoadFailure::NotFound)?;
+    load_from_path(name)
+}
+
+/// Loads `name.beam` from the code path as the new current version of
+/// `name`, loaded or not (`code:load_file/1`).
+pub fn load_file(name: Atom) -> Result<&'static Module, LoadFailure> {
+    if name == crate::term::atoms::ERLANG {
+        return Err(LoadFailure::NotFound);
+    }
+    let _guard = table().loading.lock();
+    load_from_path(name)
+}
+
+/// The loading itself; the caller holds the loading lock.
+fn load_from_path(name: Atom) -> Result<&'static Module, LoadFailure> {
+    let path = find_on_path(name).ok_or(LoadFailure::NotFound)?;
     let bytes = std::fs::read(&path).map_err(|e| LoadFailure::Bad(e.to_string()))?;
     let beam = crate::loader::load(&bytes)
         .map_err(|e| LoadFailure::Bad(format!("{}: {e}", path.display())))?;
@@ -211,7 +270,52 @@ pub fn ensure_loaded(name: Atom) -> Result<&'static Module, LoadFailure> {
             beam.module
         )));
     }
-    install(|slot| crate::vm::translate::translate(beam, slot)).map_err(LoadFailure::Bad)
+    // Kept absolute, as erl's code server keeps it.
+    let file = std::path::absolute(&path).unwrap_or(path);
+    install(Origin::File(file), |slot| {
+        crate::vm::translate::translate(beam, slot)
+    })
+    .map_err(LoadFailure::Bad)
+}
+
+/// Loads a module from the bytes of a `.beam` file as the new current
+/// version of the module it holds, which must be `expected` when given
+/// (`code:load_binary/3`, and the VM's own modules at start).
+pub fn load_binary(
+    bytes: &[u8],
+    expected: Option<Atom>,
+    origin: Origin,
+) -> Result<&'static Module, LoadFailure> {
+    let beam = crate::loader::load(bytes).map_err(|e| LoadFailure::Bad(e.to_string()))?;
+    if expected.is_some_and(|name| name != beam.module) || beam.module == crate::term::atoms::ERLANG
+    {
+        return Err(LoadFailure::Bad(format!(
+            "the binary holds module {}",
+            beam.module
+        )));
+    }
+    let _guard = table().loading.lock();
+    install(origin, |slot| crate::vm::translate::translate(beam, slot)).map_err(LoadFailure::Bad)
+}
+
+/// Makes the current version of `name` old: its exports and funs lead
+/// nowhere, so the next call loads it again from the code path, as erl's
+/// error handler does (`code:delete/1`). False if it was not loaded.
+pub fn delete(name: Atom) -> bool {
+    let table = table();
+    let _guard = table.loading.lock();
+    let Some(module) = table.current.write().remove(&name) else {
+        return false;
+    };
+    table.origins.write().remove(&name);
+    for &(function, arity, _) in module.exports.iter() {
+        let export = super::export_entry(name, function, arity);
+        export.address.store(0, Ordering::Release);
+    }
+    for &(fun, _) in module.lambdas.iter() {
+        fun.address.store(0, Ordering::Release);
+    }
+    true
 }
 
 #[cfg(test)]

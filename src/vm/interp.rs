@@ -1491,7 +1491,9 @@ impl Interp<'_> {
         pc: Pc,
         tail: bool,
     ) -> Result<Option<Pc>, (Origin, Raised)> {
-        match entered? {
+        let entered = entered
+            .map_err(|(origin, raised)| (if tail { as_tail(origin) } else { origin }, raised))?;
+        match entered {
             Entered::Code(next) => {
                 if !tail {
                     self.cp = pc.code_ref().to_word();

@@ -23,3 +23,60 @@ fn timestamp() -> String {
         .unwrap_or_default();
     format!("{}.{:06}", now.as_secs(), now.subsec_micros())
 }
+
+/// What erts writes when it halts with a slogan (`halt("...")`, a crash
+/// of init): the slogan on stderr and, unless `ERL_CRASH_DUMP_SECONDS=0`
+/// turns dumps off, a crash dump (`ERL_CRASH_DUMP`, else
+/// `erl_crash.dump`) and the line saying so. erts ends these lines with
+/// `\r\n`. The dump holds the slogan and the system version only.
+pub fn crash_slogan(slogan: &str) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "{slogan}\r\n");
+    if std::env::var("ERL_CRASH_DUMP_SECONDS").is_ok_and(|s| s.trim() == "0") {
+        return;
+    }
+    let file = std::env::var("ERL_CRASH_DUMP").unwrap_or_else(|_| "erl_crash.dump".into());
+    let dump = format!(
+        "=erl_crash_dump:0.5\n{}\nSlogan: {slogan}\nSystem version: Erlang/OTP 25 [erts-13.1.5] [oxbeam]\n=end\n",
+        utc_date()
+    );
+    let _ = std::fs::write(&file, dump);
+    let _ = write!(
+        stderr,
+        "\r\nCrash dump is being written to: {file}...done\r\n"
+    );
+}
+
+/// The time as a crash dump's second line gives it (`Sun Nov 22 07:09:01
+/// 2026`), in UTC.
+fn utc_date() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = (days + 4).rem_euclid(7) as usize;
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{} {} {:2} {:02}:{:02}:{:02} {year}",
+        DAYS[weekday],
+        MONTHS[(month - 1) as usize],
+        day,
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}

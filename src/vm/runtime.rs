@@ -788,6 +788,11 @@ impl Runtime {
         self.send(pid, Signal::Message(Packet::copy(message, &p.heap)))
     }
 
+    /// The number of scheduler threads (0 before [`start`]).
+    pub fn schedulers(&self) -> usize {
+        self.queues.stealers.get().map_or(0, Vec::len)
+    }
+
     /// The number of live processes.
     pub fn process_count(&self) -> usize {
         self.table.read().live

@@ -44,6 +44,15 @@ impl Packet {
         }
     }
 
+    /// A packet of `term`, built in `fragment` outside any process (by a
+    /// thread that reads input, for example).
+    pub fn from_fragment(term: Term, fragment: HeapFragment) -> Packet {
+        Packet {
+            term,
+            fragment: Some(fragment),
+        }
+    }
+
     /// The term, now held by `heap`: copied onto the heap when it has the
     /// room (a heap full of small fragments would make every later copy
     /// and collection slower), else with its fragment chained to it.

@@ -1,4 +1,6 @@
-//! Identity: `self/0`, `node/0,1`, `make_ref/0`, `unique_integer/0,1`.
+//! Identity: `self/0`, `node/0,1`, `make_ref/0`, `unique_integer/0,1`, and
+//! identifiers as text (`pid_to_list/1`, `port_to_list/1`, `ref_to_list/1`,
+//! `list_to_pid/1`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -76,7 +78,66 @@ fn unique_integer_1(process: &mut Process, args: &[Term]) -> NativeResult {
     Ok(nth_unique(process, n, positive))
 }
 
+/// `pid_to_list/1`, `port_to_list/1`, `ref_to_list/1`: the identifier
+/// as `~w` writes it.
+fn identifier_text(process: &mut Process, term: Term, is_kind: bool) -> NativeResult {
+    if !is_kind {
+        return Err(Raised::badarg());
+    }
+    let text = crate::term::print::to_string(term);
+    Ok(super::char_list(process, &text))
+}
+
+fn pid_to_list(process: &mut Process, args: &[Term]) -> NativeResult {
+    let is_pid = matches!(args[0].view(), View::Pid(_) | View::ExternalPid { .. });
+    identifier_text(process, args[0], is_pid)
+}
+
+fn port_to_list(process: &mut Process, args: &[Term]) -> NativeResult {
+    let is_port = matches!(args[0].view(), View::Port(_) | View::ExternalPort { .. });
+    identifier_text(process, args[0], is_port)
+}
+
+fn ref_to_list(process: &mut Process, args: &[Term]) -> NativeResult {
+    let is_ref = matches!(args[0].view(), View::Ref(_));
+    identifier_text(process, args[0], is_ref)
+}
+
+/// `list_to_pid("<0.N.S>")`: a pid of this node (node 0); pids of other
+/// nodes are not made from text here.
+fn list_to_pid(_: &mut Process, args: &[Term]) -> NativeResult {
+    let chars = super::int_list(args[0]).ok_or_else(Raised::badarg)?;
+    let text: String = chars
+        .iter()
+        .map(|&c| u32::try_from(c).ok().and_then(char::from_u32))
+        .collect::<Option<_>>()
+        .ok_or_else(Raised::badarg)?;
+    let inner = text
+        .strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+        .ok_or_else(Raised::badarg)?;
+    let parts: Vec<u32> = inner
+        .split('.')
+        .map(|p| {
+            (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(Raised::badarg)?;
+    match parts[..] {
+        [0, number, serial] if serial <= crate::term::PID_SERIAL_MAX => {
+            Ok(Term::local_pid(crate::term::LocalPid { number, serial }))
+        }
+        _ => Err(Raised::badarg()),
+    }
+}
+
 pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
+    "pid_to_list"/1 => pid_to_list,
+    "port_to_list"/1 => port_to_list,
+    "ref_to_list"/1 => ref_to_list,
+    "list_to_pid"/1 => list_to_pid,
     "self"/0 => self_pid,
     "node"/0 => node_0,
     "node"/1 => node_1,
@@ -90,6 +151,25 @@ mod tests {
     use super::super::testing::{call_in, check, process, show};
     use super::*;
     use crate::term::order::compare;
+
+    #[test]
+    fn identifiers_as_text() {
+        let mut p = process();
+        let me = p.self_term();
+        // erl: pid_to_list(list_to_pid("<0.80.0>")) -> "<0.80.0>";
+        // pid_to_list(a), list_to_pid("<0.1>"), list_to_pid("0.1.0") -> badarg.
+        assert_eq!(
+            show(pid_to_list(&mut p, &[me])),
+            "[60,48,46,56,48,46,48,62]"
+        );
+        check(&[
+            (list_to_pid, "[\"<0.80.0>\"]", "<0.80.0>"),
+            (pid_to_list, "[a]", "{error,badarg}"),
+            (ref_to_list, "[a]", "{error,badarg}"),
+            (list_to_pid, "[\"<0.1>\"]", "{error,badarg}"),
+            (list_to_pid, "[\"0.1.0\"]", "{error,badarg}"),
+        ]);
+    }
 
     #[test]
     fn node_and_self() {

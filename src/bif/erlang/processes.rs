@@ -876,6 +876,21 @@ fn yield_0(process: &mut Process, _: &[Term]) -> NativeResult {
     Ok(Term::TRUE)
 }
 
+/// `erlang:bump_reductions(N)`: spends `N` reductions (at most a time
+/// slice's worth, as erts); a slice's worth ends the slice.
+fn bump_reductions(process: &mut Process, args: &[Term]) -> NativeResult {
+    const SLICE: i64 = 4000;
+    match args[0].as_small() {
+        Some(n) if n >= 0 => {
+            if n >= SLICE {
+                process.yield_requested = true;
+            }
+            Ok(Term::TRUE)
+        }
+        _ => Err(Raised::badarg()),
+    }
+}
+
 // ---- timers ------------------------------------------------------------------------------------
 
 fn timer_destination(term: Term, allow_name: bool) -> Result<Destination, Raised> {
@@ -1102,7 +1117,7 @@ fn memory_1(process: &mut Process, args: &[Term]) -> NativeResult {
 // ---- halt -----------------------------------------------------------------------------------------
 
 /// `halt(Status)`: ends the OS process at once with the status (an
-/// integer, or `abort`; a string is a crash message, status 1).
+/// integer, or `abort`; a string is a crash slogan, status 1).
 fn halt_status(status: Term) -> Result<i32, Raised> {
     if let Some(n) = status.as_small() {
         return (n >= 0)
@@ -1112,18 +1127,29 @@ fn halt_status(status: Term) -> Result<i32, Raised> {
     if status == atom("abort") {
         return Ok(134);
     }
-    if let Some(text) = super::int_list(status) {
-        let text: String = text
-            .iter()
-            .filter_map(|&c| char::from_u32(c as u32))
-            .collect();
-        eprintln!(
-            "Crash dump is being written to: erl_crash.dump...done
-{text}"
-        );
-        return Ok(1);
+    let slogan = slogan(status).ok_or_else(Raised::badarg)?;
+    crate::vm::report::crash_slogan(&slogan);
+    Ok(1)
+}
+
+/// The characters of a slogan, as erts reads it: a list of code points,
+/// of which the first 1023 count (the rest is not looked at).
+fn slogan(status: Term) -> Option<String> {
+    const SLOGAN_MAX: usize = 1023;
+    let mut text = String::new();
+    let mut rest = status;
+    for _ in 0..SLOGAN_MAX {
+        match rest.view() {
+            View::Nil => return Some(text),
+            View::Cons(head, tail) => {
+                let c = u32::try_from(head.as_small()?).ok()?;
+                text.push(char::from_u32(c)?);
+                rest = tail;
+            }
+            _ => return None,
+        }
     }
-    Err(Raised::badarg())
+    (rest.is_nil() || matches!(rest.view(), View::Cons(..))).then_some(text)
 }
 
 fn halt_now(code: i32) -> ! {
@@ -1181,6 +1207,7 @@ pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
     "group_leader"/0 => group_leader_0,
     "group_leader"/2 => group_leader_2,
     "yield"/0 => yield_0,
+    "bump_reductions"/1 => bump_reductions,
     "send_after"/3 => send_after_3,
     "send_after"/4 => send_after_4,
     "start_timer"/3 => start_timer_3,
