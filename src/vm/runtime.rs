@@ -371,8 +371,15 @@ impl Runtime {
         }
     }
 
-    /// Starts a timer that sends `message` (a term of `from`) to `to`.
+    /// Starts a timer that sends `message` (a term of `from`) to `to`; a
+    /// timer aimed at a pid that is not alive is not started (as erl, it
+    /// reads as already cancelled).
     pub fn send_after(&self, id: u64, after: Duration, to: Destination, message: Packet) {
+        if let Destination::Pid(pid) = to {
+            if self.lookup(pid).is_none() {
+                return;
+            }
+        }
         self.timers.start(id, after, to, Action::Send(message));
     }
 
@@ -560,6 +567,11 @@ impl Runtime {
                 return;
             }
         }
+        if let Some(reason) = p.pending_exit.take() {
+            drop(guard);
+            self.exit(&cell, Ending::Killed(reason));
+            return;
+        }
         if p.resume.waiting && p.mailbox.current().is_none() && !p.timed_out {
             // Woken by a signal that brought no message for the receive.
             cell.state.store(WAITING, SeqCst);
@@ -592,6 +604,19 @@ impl Runtime {
                 drop(guard);
                 self.exit(&cell, ending);
             }
+        }
+    }
+
+    /// Makes a waiting process runnable (it has something to act on that
+    /// did not come as a signal).
+    pub fn wake(&self, cell: &Arc<ProcessCell>) {
+        if cell
+            .state
+            .compare_exchange(WAITING, RUNNABLE, SeqCst, SeqCst)
+            .is_ok()
+        {
+            let priority = cell.priority();
+            self.enqueue(cell.clone(), priority);
         }
     }
 
@@ -643,9 +668,8 @@ impl Runtime {
         if let Some(name) = cell.registered_name() {
             self.names.write().remove(&name);
         }
-        if let Some(timer) = p.receive_timer.take() {
-            self.timers.cancel(timer);
-        }
+        p.receive_timer = None;
+        self.timers.cancel_for(cell.pid);
         if !p.aliases.is_empty() {
             let mut aliases = self.aliases.write();
             for key in &p.aliases {
@@ -655,20 +679,39 @@ impl Runtime {
         let me = p.pid;
         // Signals that came before the end: links and monitors still to
         // be answered.
+        // Signals still queued came after the end: a link or monitor
+        // arriving now finds no process (`noproc`, as erl answers).
+        let mut late = Vec::new();
         while let Some(signal) = cell.signals.pop() {
             match signal {
-                Signal::Link { from } if !p.links.contains(&from) => p.links.push(from),
+                Signal::Link { from } => {
+                    p.links.retain(|&l| l != from);
+                    late.push((from, None));
+                }
                 Signal::Unlink { from } => p.links.retain(|&l| l != from),
-                Signal::Monitor { from, key, watched } => p.monitored_by.push(Monitor {
-                    key,
-                    other: from,
-                    watched,
-                }),
+                Signal::Monitor { from, key, watched } => late.push((from, Some((key, watched)))),
                 Signal::Demonitor { from, key } => p
                     .monitored_by
                     .retain(|m| !(m.key == key && m.other == from)),
                 _ => {}
             }
+        }
+        let noproc = Term::atom(atoms::NOPROC);
+        for (to, monitor) in late {
+            let reason = Packet::immediate(noproc);
+            let signal = match monitor {
+                None => Signal::Exit {
+                    from: me,
+                    reason,
+                    link: true,
+                },
+                Some((key, watched)) => Signal::Down {
+                    key,
+                    watched,
+                    reason,
+                },
+            };
+            self.send(to, signal);
         }
         for &linked in &p.links {
             let reason = Packet::copy(reason, &p.heap);

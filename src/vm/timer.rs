@@ -35,7 +35,24 @@ struct Entry {
 struct State {
     entries: HashMap<u64, Entry>,
     deadlines: BinaryHeap<Reverse<(Instant, u64)>>,
+    /// The running timers aimed at each pid (cancelled when it exits).
+    by_target: HashMap<LocalPid, Vec<u64>>,
     stopped: bool,
+}
+
+impl State {
+    fn remove(&mut self, id: u64) -> Option<Entry> {
+        let entry = self.entries.remove(&id)?;
+        if let Destination::Pid(pid) = entry.target {
+            if let Some(ids) = self.by_target.get_mut(&pid) {
+                ids.retain(|&i| i != id);
+                if ids.is_empty() {
+                    self.by_target.remove(&pid);
+                }
+            }
+        }
+        Some(entry)
+    }
 }
 
 #[derive(Default)]
@@ -51,6 +68,9 @@ impl Timers {
         let mut state = self.state.lock().expect("timer lock");
         let earliest = state.deadlines.peek().map(|Reverse((d, _))| *d);
         state.deadlines.push(Reverse((deadline, id)));
+        if let Destination::Pid(pid) = target {
+            state.by_target.entry(pid).or_default().push(id);
+        }
         state.entries.insert(
             id,
             Entry {
@@ -67,8 +87,16 @@ impl Timers {
     /// Cancels timer `id`; the time that was left, if it was running.
     pub fn cancel(&self, id: u64) -> Option<Duration> {
         let mut state = self.state.lock().expect("timer lock");
-        let entry = state.entries.remove(&id)?;
+        let entry = state.remove(id)?;
         Some(entry.deadline.saturating_duration_since(Instant::now()))
+    }
+
+    /// Cancels every timer aimed at `pid` (it has exited).
+    pub fn cancel_for(&self, pid: LocalPid) {
+        let mut state = self.state.lock().expect("timer lock");
+        for id in state.by_target.remove(&pid).unwrap_or_default() {
+            state.entries.remove(&id);
+        }
     }
 
     /// The time left on timer `id`, if it is running.
@@ -99,7 +127,7 @@ impl Timers {
                     .get(&id)
                     .is_some_and(|e| e.deadline == deadline)
                 {
-                    let entry = state.entries.remove(&id).expect("entry just seen");
+                    let entry = state.remove(id).expect("entry just seen");
                     due.push((id, entry));
                 }
             }

@@ -307,8 +307,14 @@ fn send(process: &mut Process, args: &[Term]) -> NativeResult {
     Ok(message)
 }
 
+/// `erlang:send(Dest, Msg, Options)`: `nosuspend` and `noconnect` change
+/// nothing on one node; any other option is `badarg`.
 fn send_3(process: &mut Process, args: &[Term]) -> NativeResult {
-    if proper_length(args[2]).is_none() {
+    if proper_length(args[2]).is_none()
+        || !args[2]
+            .list_iter()
+            .all(|o| o == atom("nosuspend") || o == atom("noconnect"))
+    {
         return Err(Raised::badarg());
     }
     send(process, &args[..2])?;
@@ -654,7 +660,28 @@ fn read_process(
         let Some(cell) = runtime().lookup(pid) else {
             return Ok(None);
         };
-        cell.with_idle_body(|target| read(target, cell.status(), &mut fragment))
+        // The signals it has not handled yet count (a message sent before
+        // the call is in its queue), so they are handled first; one that
+        // ends it is left for its scheduler to act on.
+        let answer = cell.with_idle_body(|target| {
+            while let Some(signal) = cell.pop_signal() {
+                if let Handled::Exit(reason) = crate::vm::signal::handle(target, signal) {
+                    target.pending_exit = Some(reason);
+                    break;
+                }
+            }
+            let ending = target.pending_exit.is_some();
+            (read(target, cell.status(), &mut fragment), ending)
+        });
+        match answer {
+            Some((answer, ending)) => {
+                if ending {
+                    runtime().wake(&cell);
+                }
+                Some(answer)
+            }
+            None => None,
+        }
     };
     caller.heap.attach_fragment(fragment);
     answer.transpose()
@@ -908,18 +935,29 @@ fn timer_time(term: Term) -> Result<u64, Raised> {
         .ok_or_else(Raised::badarg)
 }
 
-/// The timer options `[{abs, Bool}]` (relative timers only).
-fn timer_options(list: Term) -> Result<(), Raised> {
+/// The timer options `[{abs, Bool}]`: is the time absolute (in
+/// `erlang:monotonic_time(millisecond)`)?
+fn timer_options(list: Term) -> Result<bool, Raised> {
     if proper_length(list).is_none() {
         return Err(Raised::badarg());
     }
+    let mut absolute = false;
     for option in list.list_iter() {
         match option.as_tuple() {
-            Some(&[key, value]) if key == atom("abs") && value == Term::FALSE => {}
+            Some(&[key, value]) if key == atom("abs") => {
+                absolute = as_bool(value).ok_or_else(Raised::badarg)?;
+            }
             _ => return Err(Raised::badarg()),
         }
     }
-    Ok(())
+    Ok(absolute)
+}
+
+/// The relative time of an absolute timer (a monotonic time in ms).
+fn relative_time(process: &mut Process, time: Term) -> Result<Term, Raised> {
+    let deadline = time.as_small().ok_or_else(Raised::badarg)?;
+    let now = super::time::monotonic_millis();
+    Ok(build::int(&mut process.heap, (deadline - now).max(0)))
 }
 
 /// Starts a timer sending `message` (`{timeout, Ref, Msg}` for
@@ -957,8 +995,12 @@ fn send_after_3(p: &mut Process, args: &[Term]) -> NativeResult {
 }
 
 fn send_after_4(p: &mut Process, args: &[Term]) -> NativeResult {
-    timer_options(args[3])?;
-    start_timer(p, args[0], args[1], args[2], false)
+    let time = if timer_options(args[3])? {
+        relative_time(p, args[0])?
+    } else {
+        args[0]
+    };
+    start_timer(p, time, args[1], args[2], false)
 }
 
 fn start_timer_3(p: &mut Process, args: &[Term]) -> NativeResult {
@@ -966,8 +1008,12 @@ fn start_timer_3(p: &mut Process, args: &[Term]) -> NativeResult {
 }
 
 fn start_timer_4(p: &mut Process, args: &[Term]) -> NativeResult {
-    timer_options(args[3])?;
-    start_timer(p, args[0], args[1], args[2], true)
+    let time = if timer_options(args[3])? {
+        relative_time(p, args[0])?
+    } else {
+        args[0]
+    };
+    start_timer(p, time, args[1], args[2], true)
 }
 
 /// Milliseconds left, rounded as erl rounds them (up).
@@ -1021,11 +1067,28 @@ fn read_timer_1(_: &mut Process, args: &[Term]) -> NativeResult {
     })
 }
 
+/// `read_timer(Ref, [{async, Bool}])`: with `async`, the answer comes as
+/// the message `{read_timer, Ref, Result}` and the call returns `ok`.
 fn read_timer_2(p: &mut Process, args: &[Term]) -> NativeResult {
     if proper_length(args[1]).is_none() {
         return Err(Raised::badarg());
     }
-    read_timer_1(p, &args[..1])
+    let mut asynchronous = false;
+    for option in args[1].list_iter() {
+        match option.as_tuple() {
+            Some(&[key, value]) if key == atom("async") => {
+                asynchronous = as_bool(value).ok_or_else(Raised::badarg)?
+            }
+            _ => return Err(Raised::badarg()),
+        }
+    }
+    let result = read_timer_1(p, &args[..1])?;
+    if !asynchronous {
+        return Ok(result);
+    }
+    let message = build::tuple(&mut p.heap, &[atom("read_timer"), args[0], result]);
+    p.mailbox.push(message);
+    Ok(atom("ok"))
 }
 
 // ---- memory ---------------------------------------------------------------------------------------

@@ -43,6 +43,11 @@ fn clock() -> &'static Clock {
 }
 
 /// Monotonic time in nanoseconds.
+/// `erlang:monotonic_time(millisecond)` (absolute timers are given in it).
+pub(crate) fn monotonic_millis() -> i64 {
+    monotonic_native().div_euclid(NATIVE_PER_SECOND / 1000)
+}
+
 fn monotonic_native() -> i64 {
     let clock = clock();
     SMALL_MIN + clock.start.elapsed().as_nanos() as i64
