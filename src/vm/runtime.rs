@@ -713,6 +713,18 @@ impl Runtime {
             };
             self.send(to, signal);
         }
+        // Monitors this process held go first: whoever learns of the end
+        // (by a link or a 'DOWN') and then asks the watched process must
+        // find them gone.
+        for m in &p.monitors {
+            self.send(
+                m.other,
+                Signal::Demonitor {
+                    from: me,
+                    key: m.key,
+                },
+            );
+        }
         for &linked in &p.links {
             let reason = Packet::copy(reason, &p.heap);
             self.send(
@@ -732,15 +744,6 @@ impl Runtime {
                     key: m.key,
                     watched: m.watched,
                     reason,
-                },
-            );
-        }
-        for m in &p.monitors {
-            self.send(
-                m.other,
-                Signal::Demonitor {
-                    from: me,
-                    key: m.key,
                 },
             );
         }
