@@ -177,9 +177,11 @@ mod tests {
                 serial: 0,
             })
         };
-        timers.start(1, Duration::from_millis(30), pid(1), Action::ReceiveTimeout);
+        // Started in deadline order, so the order holds however slowly the
+        // test runs (under Miri the clock moves between two lines).
         timers.start(2, Duration::from_millis(10), pid(2), Action::ReceiveTimeout);
         timers.start(3, Duration::from_millis(20), pid(3), Action::ReceiveTimeout);
+        timers.start(1, Duration::from_millis(30), pid(1), Action::ReceiveTimeout);
         assert!(timers.remaining(3).is_some());
         assert!(timers.cancel(3).is_some());
         assert!(timers.cancel(3).is_none());
