@@ -1657,37 +1657,8 @@ impl Interp<'_> {
             }
             frames.push(frame);
         }
-        let mut return_addresses = Vec::new();
-        if self.cp != 0 {
-            return_addresses.push(self.cp);
-        }
-        for i in 0..heap.stack_len() {
-            let word = heap.stack_word(i);
-            if word != 0 && word & 0b111 == 0 {
-                return_addresses.push(word);
-            }
-        }
-        let mut previous = None;
-        for word in return_addresses {
-            if frames.len() >= BACKTRACE_DEPTH {
-                break;
-            }
-            // As erts's gather_stacktrace: a return address equal to the one
-            // before (deep recursion at one call site) is recorded once.
-            if previous == Some(word) {
-                continue;
-            }
-            previous = Some(word);
-            if let Some(code) = CodeRef::from_word(word) {
-                let module = module_in_slot(code.slot);
-                // A return address points after the call: the call's location.
-                frames.push(code_frame(
-                    heap,
-                    module,
-                    (code.ip as usize).saturating_sub(1),
-                ));
-            }
-        }
+        let addresses = return_addresses(heap, self.cp);
+        push_return_frames(heap, &addresses, &mut frames);
         frames.truncate(BACKTRACE_DEPTH);
         let stacktrace = build::list(heap, &frames);
         Exception {
@@ -1798,8 +1769,50 @@ fn pc_of(code: CodeRef) -> Pc {
     }
 }
 
+/// The return addresses a stack trace walks: the continuation pointer
+/// `cp` (0 for none), then those saved on the stack, innermost first.
+pub(crate) fn return_addresses(heap: &crate::heap::ProcessHeap, cp: u64) -> Vec<u64> {
+    let on_stack = (0..heap.stack_len())
+        .map(|i| heap.stack_word(i))
+        .filter(|&word| word != 0 && word & 0b111 == 0);
+    (cp != 0)
+        .then_some(cp)
+        .into_iter()
+        .chain(on_stack)
+        .collect()
+}
+
+/// Appends a frame for each return address to `frames`, up to erl's depth.
+pub(crate) fn push_return_frames(
+    out: &mut impl crate::heap::TermAlloc,
+    addresses: &[u64],
+    frames: &mut Vec<Term>,
+) {
+    let mut previous = None;
+    for &word in addresses {
+        if frames.len() >= BACKTRACE_DEPTH {
+            break;
+        }
+        // As erts's gather_stacktrace: a return address equal to the one
+        // before (deep recursion at one call site) is recorded once.
+        if previous == Some(word) {
+            continue;
+        }
+        previous = Some(word);
+        if let Some(code) = CodeRef::from_word(word) {
+            let module = module_in_slot(code.slot);
+            // A return address points after the call: the call's location.
+            frames.push(code_frame(
+                out,
+                module,
+                (code.ip as usize).saturating_sub(1),
+            ));
+        }
+    }
+}
+
 /// `{M, F, Arity, Location}` for instruction `ip` of `module`.
-fn code_frame(heap: &mut crate::heap::ProcessHeap, module: &Module, ip: usize) -> Term {
+fn code_frame(heap: &mut impl crate::heap::TermAlloc, module: &Module, ip: usize) -> Term {
     let (name, arity) = module
         .function_at(ip as u32)
         .map_or((atoms::UNDEFINED, 0), |f| (f.name, f.arity));
@@ -1816,7 +1829,7 @@ fn code_frame(heap: &mut crate::heap::ProcessHeap, module: &Module, ip: usize) -
 }
 
 /// `[{file, File}, {line, Line}]` for instruction `ip`, or `[]`.
-fn location_term(heap: &mut crate::heap::ProcessHeap, module: &Module, ip: usize) -> Term {
+fn location_term(heap: &mut impl crate::heap::TermAlloc, module: &Module, ip: usize) -> Term {
     match module.location_at(ip as u32) {
         Some((file, line)) if line > 0 => {
             let chars: Vec<Term> = file.chars().map(|c| Term::small(c as i64)).collect();

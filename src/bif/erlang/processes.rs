@@ -789,6 +789,14 @@ fn info_value(
             ];
             build::list(out, &items)
         }
+        "current_stacktrace" => {
+            // The callers on the stack (a native does not know the caller's
+            // own position, which erl lists first).
+            let addresses = crate::vm::interp::return_addresses(&p.heap, 0);
+            let mut frames = Vec::new();
+            crate::vm::interp::push_return_frames(out, &addresses, &mut frames);
+            build::list(out, &frames)
+        }
         "message_queue_data" => atom("on_heap"),
         "catchlevel" => Term::small(0),
         "suspending" | "binary" | "last_calls" | "trace" => {
