@@ -462,6 +462,17 @@ impl Interp<'_> {
     }
 
     fn run(&mut self, mut pc: Pc) -> Result<SliceEnd, Exception> {
+        // Goes on at a called function's entry, spending a reduction; the
+        // slice ends there when they are used up.
+        macro_rules! enter_call {
+            ($entry:expr) => {{
+                pc = $entry;
+                if self.out_of_reductions() {
+                    return Ok(self.suspend(pc));
+                }
+                continue;
+            }};
+        }
         loop {
             let module = pc.module;
             let instr = module.code[pc.ip];
@@ -489,26 +500,23 @@ impl Interp<'_> {
                 }
                 Instr::Call { to } => {
                     self.cp = pc.code_ref().to_word();
-                    pc.ip = to as usize;
-                    if self.out_of_reductions() {
-                        return Ok(self.suspend(pc));
-                    }
-                    continue;
+                    enter_call!(Pc {
+                        ip: to as usize,
+                        ..pc
+                    });
                 }
                 Instr::CallLast { to, slots } => {
                     self.deallocate(slots);
-                    pc.ip = to as usize;
-                    if self.out_of_reductions() {
-                        return Ok(self.suspend(pc));
-                    }
-                    continue;
+                    enter_call!(Pc {
+                        ip: to as usize,
+                        ..pc
+                    });
                 }
                 Instr::CallOnly { to } => {
-                    pc.ip = to as usize;
-                    if self.out_of_reductions() {
-                        return Ok(self.suspend(pc));
-                    }
-                    continue;
+                    enter_call!(Pc {
+                        ip: to as usize,
+                        ..pc
+                    });
                 }
                 Instr::Return => match CodeRef::from_word(std::mem::take(&mut self.cp)) {
                     // Most returns stay in the module: no slot lookup.
@@ -684,11 +692,7 @@ impl Interp<'_> {
                     match self.enter(export) {
                         Ok(next) => {
                             self.cp = return_to;
-                            pc = next;
-                            if self.out_of_reductions() {
-                                return Ok(self.suspend(pc));
-                            }
-                            continue;
+                            enter_call!(next);
                         }
                         Err((origin, reason)) => (Raised::error(reason), origin),
                     }
@@ -697,22 +701,14 @@ impl Interp<'_> {
                     self.deallocate(slots);
                     match self.enter(export) {
                         Ok(next) => {
-                            pc = next;
-                            if self.out_of_reductions() {
-                                return Ok(self.suspend(pc));
-                            }
-                            continue;
+                            enter_call!(next);
                         }
                         Err((origin, reason)) => (Raised::error(reason), as_tail(origin)),
                     }
                 }
                 Instr::CallExtOnly { export } => match self.enter(export) {
                     Ok(next) => {
-                        pc = next;
-                        if self.out_of_reductions() {
-                            return Ok(self.suspend(pc));
-                        }
-                        continue;
+                        enter_call!(next);
                     }
                     Err((origin, reason)) => (Raised::error(reason), as_tail(origin)),
                 },
@@ -907,11 +903,7 @@ impl Interp<'_> {
                     match self.enter_fun(fun, arity as usize) {
                         Ok(Entered::Code(next)) => {
                             self.cp = return_to;
-                            pc = next;
-                            if self.out_of_reductions() {
-                                return Ok(self.suspend(pc));
-                            }
-                            continue;
+                            enter_call!(next);
                         }
                         Ok(Entered::Returned(result)) => {
                             self.x[0] = result;
@@ -941,11 +933,7 @@ impl Interp<'_> {
                     let entered = self.enter_export(export);
                     match self.continue_call(entered, pc, last) {
                         Ok(Some(next)) => {
-                            pc = next;
-                            if self.out_of_reductions() {
-                                return Ok(self.suspend(pc));
-                            }
-                            continue;
+                            enter_call!(next);
                         }
                         Ok(None) => return Ok(SliceEnd::Exit(Ending::Returned(self.x[0]))),
                         Err((origin, raised)) => (raised, origin),
@@ -996,11 +984,7 @@ impl Interp<'_> {
                     };
                     match self.continue_call(entered, pc, tail) {
                         Ok(Some(next)) => {
-                            pc = next;
-                            if self.out_of_reductions() {
-                                return Ok(self.suspend(pc));
-                            }
-                            continue;
+                            enter_call!(next);
                         }
                         Ok(None) => return Ok(SliceEnd::Exit(Ending::Returned(self.x[0]))),
                         Err((origin, raised)) => (raised, origin),

@@ -1145,8 +1145,9 @@ fn memory_of(process: &Process, kind: &str) -> usize {
     }
 }
 
-fn memory_0(process: &mut Process, _: &[Term]) -> NativeResult {
-    let pairs: Vec<Term> = MEMORY_KINDS
+/// `[{Kind, Bytes}]` for each of `kinds`.
+fn memory_list(process: &mut Process, kinds: &[&str]) -> Term {
+    let pairs: Vec<Term> = kinds
         .iter()
         .map(|kind| {
             let bytes = memory_of(process, kind) as i64;
@@ -1154,7 +1155,11 @@ fn memory_0(process: &mut Process, _: &[Term]) -> NativeResult {
             build::tuple(&mut process.heap, &[atom(kind), bytes])
         })
         .collect();
-    Ok(build::list(&mut process.heap, &pairs))
+    build::list(&mut process.heap, &pairs)
+}
+
+fn memory_0(process: &mut Process, _: &[Term]) -> NativeResult {
+    Ok(memory_list(process, MEMORY_KINDS))
 }
 
 /// `memory(Kind)` or `memory([Kind])`.
@@ -1174,15 +1179,7 @@ fn memory_1(process: &mut Process, args: &[Term]) -> NativeResult {
         return Err(Raised::badarg());
     }
     let kinds: Vec<&str> = args[0].list_iter().map(kind_of).collect::<Result<_, _>>()?;
-    let pairs: Vec<Term> = kinds
-        .iter()
-        .map(|kind| {
-            let bytes = memory_of(process, kind) as i64;
-            let bytes = build::int(&mut process.heap, bytes);
-            build::tuple(&mut process.heap, &[atom(kind), bytes])
-        })
-        .collect();
-    Ok(build::list(&mut process.heap, &pairs))
+    Ok(memory_list(process, &kinds))
 }
 
 // ---- halt -----------------------------------------------------------------------------------------
