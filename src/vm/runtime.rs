@@ -678,7 +678,7 @@ impl Runtime {
         }
         if let Ending::Raised(e) = &ending {
             if e.class == crate::bif::Class::Error {
-                crate::vm::report::process_error(p.pid, reason);
+                crate::vm::report::process_error(p.pid, p.group_leader, reason, &mut p.heap);
             }
         }
         {
