@@ -261,64 +261,60 @@ fn compile_flags(spec: &Spec) -> u32 {
 /// it changed between the two (PCRE2's own text otherwise), and the offset
 /// where PCRE 8 reports it for the errors PCRE2 reports elsewhere.
 fn pcre8_error(pattern: &[u8], code: i32, offset: usize) -> CompileError {
-    {
-        if (PCRE2_ERROR_UTF8_ERR21..=PCRE2_ERROR_UTF8_ERR1).contains(&code) {
-            return ("invalid UTF-8 string".to_string(), offset);
-        }
-        let pcre2_text = pcre::error_message(code);
-        let (text, offset) = match pcre2_text.as_str() {
-            "quantifier does not follow a repeatable item" => ("nothing to repeat", offset),
-            "missing closing parenthesis" => ("missing )", offset),
-            "missing ) after (?# comment" => ("missing ) after comment", offset),
-            "unmatched closing parenthesis" => ("unmatched parentheses", offset),
-            "missing closing parenthesis for condition" => {
-                ("malformed number or name after (?(", offset)
-            }
-            "length of lookbehind assertion is not limited" => {
-                ("lookbehind assertion is not fixed length", offset)
-            }
-            "atomic assertion expected after (?( or (?(?C)" => {
-                ("assertion expected after (?(", offset)
-            }
-            "syntax error in subpattern name (missing terminator?)" => (
-                "syntax error in subpattern name (missing terminator)",
-                offset,
-            ),
-            "two named subpatterns have the same name (PCRE2_DUPNAMES not set)" => (
-                "two named subpatterns have the same name",
-                offset.saturating_sub(1),
-            ),
-            "subpattern name must start with a non-digit" => {
-                ("group name must start with a non-digit", offset)
-            }
-            "unknown property after \\P or \\p" => (
-                "unknown property name after \\P or \\p",
-                offset.saturating_sub(1),
-            ),
-            "subpattern name is too long (maximum 32 code units)" => (
-                "subpattern name is too long (maximum 32 characters)",
-                offset,
-            ),
-            "subpattern name expected" => ("unrecognized character after (?<", offset),
-            "using UTF is disabled by the application" => {
-                ("setting UTF is disabled by the application", 0)
-            }
-            "\\k is not followed by a braced, angle-bracketed, or quoted name" => {
-                (pcre2_text.as_str(), offset.saturating_sub(1))
-            }
-            // PCRE 8 reports it after `[:`, PCRE2 after `:]`.
-            "unknown POSIX class name" => {
-                let before = &pattern[..offset.min(pattern.len())];
-                let at = before
-                    .windows(2)
-                    .rposition(|w| w == b"[:")
-                    .map_or(offset, |at| at + 2);
-                ("unknown POSIX class name", at)
-            }
-            other => (other, offset),
-        };
-        (text.to_string(), offset)
+    if (PCRE2_ERROR_UTF8_ERR21..=PCRE2_ERROR_UTF8_ERR1).contains(&code) {
+        return ("invalid UTF-8 string".to_string(), offset);
     }
+    let pcre2_text = pcre::error_message(code);
+    let (text, offset) = match pcre2_text.as_str() {
+        "quantifier does not follow a repeatable item" => ("nothing to repeat", offset),
+        "missing closing parenthesis" => ("missing )", offset),
+        "missing ) after (?# comment" => ("missing ) after comment", offset),
+        "unmatched closing parenthesis" => ("unmatched parentheses", offset),
+        "missing closing parenthesis for condition" => {
+            ("malformed number or name after (?(", offset)
+        }
+        "length of lookbehind assertion is not limited" => {
+            ("lookbehind assertion is not fixed length", offset)
+        }
+        "atomic assertion expected after (?( or (?(?C)" => ("assertion expected after (?(", offset),
+        "syntax error in subpattern name (missing terminator?)" => (
+            "syntax error in subpattern name (missing terminator)",
+            offset,
+        ),
+        "two named subpatterns have the same name (PCRE2_DUPNAMES not set)" => (
+            "two named subpatterns have the same name",
+            offset.saturating_sub(1),
+        ),
+        "subpattern name must start with a non-digit" => {
+            ("group name must start with a non-digit", offset)
+        }
+        "unknown property after \\P or \\p" => (
+            "unknown property name after \\P or \\p",
+            offset.saturating_sub(1),
+        ),
+        "subpattern name is too long (maximum 32 code units)" => (
+            "subpattern name is too long (maximum 32 characters)",
+            offset,
+        ),
+        "subpattern name expected" => ("unrecognized character after (?<", offset),
+        "using UTF is disabled by the application" => {
+            ("setting UTF is disabled by the application", 0)
+        }
+        "\\k is not followed by a braced, angle-bracketed, or quoted name" => {
+            (pcre2_text.as_str(), offset.saturating_sub(1))
+        }
+        // PCRE 8 reports it after `[:`, PCRE2 after `:]`.
+        "unknown POSIX class name" => {
+            let before = &pattern[..offset.min(pattern.len())];
+            let at = before
+                .windows(2)
+                .rposition(|w| w == b"[:")
+                .map_or(offset, |at| at + 2);
+            ("unknown POSIX class name", at)
+        }
+        other => (other, offset),
+    };
+    (text.to_string(), offset)
 }
 
 /// The pattern's bytes as erts reads them: unicode character data as
