@@ -26,7 +26,7 @@ mp(RE, Opts) ->
 main() ->
     basic() ++ captures() ++ names() ++ compile_options() ++ run_options()
         ++ newlines() ++ global() ++ unicode() ++ errors() ++ replace() ++ split()
-        ++ limits() ++ misc().
+        ++ limits() ++ latin1() ++ misc().
 
 basic() ->
     [{plain, re:run("abcde", "cd")},
@@ -232,6 +232,10 @@ unicode() ->
      {u_latin1_big_char, r(fun() -> re:compile([256]) end)},
      {u_latin1_subject_big, r(fun() -> re:run([256], "a") end)},
      {u_bytes_without_unicode, re:run(<<"żółw"/utf8>>, "ó", [{capture, all, list}])},
+     {u_odd_type, [r(fun() -> re:run(Sub, Pat, [unicode, {capture, all, foo}]) end)
+                   || {Sub, Pat} <- [{"a", "a"}, {<<"a">>, "a"}, {<<"a">>, <<"a">>}]]},
+     {u_odd_type_mp, [r(fun() -> re:run(Sub, mp("a", [unicode]), [{capture, all, foo}]) end)
+                      || Sub <- ["a", <<"a">>]]},
      {u_utf8_inline, re:run(<<"żółw"/utf8>>, "(*UTF8)^.", [{capture, all, binary}])}].
 
 errors() ->
@@ -300,6 +304,25 @@ limits() ->
      {ml_enough, re:run("aab", "a+b", [{match_limit, 1000}, report_errors])},
      {ml_global_error, re:run(S, RE, [global, {match_limit, 100}, report_errors])},
      {ml_default_completes, re:run(lists:duplicate(14, $a) ++ "b", RE)}].
+
+%% Which of the 256 bytes each class takes, and which bytes match each
+%% other caselessly: erts's PCRE uses Latin-1 character tables.
+latin1() ->
+    Bytes = lists:seq(0, 255),
+    Classes = ["alpha", "digit", "upper", "lower", "alnum", "space", "xdigit", "graph", "print",
+               "punct", "cntrl", "word", "blank"],
+    Posix = [{C, [B || B <- Bytes, re:run(<<B>>, "[[:" ++ C ++ ":]]") =/= nomatch]} || C <- Classes],
+    Escapes = [{E, [B || B <- Bytes, re:run(<<B>>, E) =/= nomatch]} || E <- ["\\w", "\\W", "\\s", "\\d", "\\h", "\\v"]],
+    Caseless = [{B, [D || D <- Bytes, D =/= B, re:run(<<D>>, [$\\, $x, ${, integer_to_list(B, 16), $}], [caseless]) =/= nomatch]}
+                || B <- Bytes],
+    Unicode = [{E, [B || B <- lists:seq(128, 255), re:run(<<B/utf8>>, E, [unicode]) =/= nomatch]}
+               || E <- ["\\w", "\\w+", "[[:alpha:]]", "[[:alpha:]]+", "\\s", "[[:punct:]]", "(?i)\\xe9"]],
+    [{latin1_posix, Posix},
+     {latin1_escapes, Escapes},
+     {latin1_caseless, [X || {_, L} = X <- Caseless, L =/= []]},
+     {latin1_in_unicode, Unicode},
+     {latin1_word_boundary, re:run(<<"caf", 233, " x">>, "\\b", [global])},
+     {latin1_caseless_words, re:run(<<"CAF", 201>>, <<"caf", 233>>, [caseless])}].
 
 misc() ->
     [{version_is_binary, is_binary(re:version())},

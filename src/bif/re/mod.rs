@@ -660,11 +660,20 @@ fn run(process: &mut Process, subject: Term, pattern: Term, options: Term) -> Na
     if o.global {
         return run_global(process, &o, &regex, subject, converted, unicode);
     }
+    // Where erts hands a unicode run to re.erl's `urun`, that code takes
+    // the capture type out of the options (an unknown one returns indexes).
+    let list_capture = o.capture.is_some_and(|(_, kind)| kind == atom("list"));
+    let via_urun = unicode
+        && ((textual && binary_bytes(pattern).is_none())
+            || binary_bytes(subject).is_none()
+            || list_capture);
     let (select, kind) = match o.capture {
         None => (Select::All, Kind::Index),
         Some((values, kind)) => (
             select_of(&regex, values).ok_or_else(Raised::badarg)?,
-            kind_of(kind).ok_or_else(Raised::badarg)?,
+            kind_of(kind)
+                .or(via_urun.then_some(Kind::Index))
+                .ok_or_else(Raised::badarg)?,
         ),
     };
     let subject = subject_of(subject, converted, unicode)?;

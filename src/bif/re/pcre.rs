@@ -14,6 +14,11 @@ use std::ptr::{self, NonNull};
 
 use pcre2_sys::*;
 
+/// The most memory (in KiB) the interpreter may take for the backtracking
+/// frames of one match (PCRE2's default is 20 GB); past it the match fails
+/// as erl's does at its recursion limit.
+const HEAP_LIMIT_KIB: u32 = 512 * 1024;
+
 /// Limits for one match (`None`: PCRE2's defaults).
 #[derive(Clone, Copy, Default)]
 pub struct Limits {
@@ -102,6 +107,8 @@ const fn latin1_tables() -> [u8; 1088] {
 pub struct Regex {
     code: NonNull<pcre2_code_8>,
     match_data: RefCell<NonNull<pcre2_match_data_8>>,
+    /// The match context with the default limits (and `HEAP_LIMIT_KIB`).
+    match_context: NonNull<pcre2_match_context_8>,
     jit: bool,
     /// The number of capturing groups.
     pub capture_count: u32,
@@ -114,9 +121,10 @@ pub struct Regex {
 
 impl Drop for Regex {
     fn drop(&mut self) {
-        // SAFETY: both were created by PCRE2 for this `Regex` alone and are
-        // freed once, here.
+        // SAFETY: all three were created by PCRE2 for this `Regex` alone
+        // and are freed once, here.
         unsafe {
+            pcre2_match_context_free_8(self.match_context.as_ptr());
             pcre2_match_data_free_8(self.match_data.borrow().as_ptr());
             pcre2_code_free_8(self.code.as_ptr());
         }
@@ -188,9 +196,24 @@ impl Regex {
         // SAFETY: `code` is a valid compiled pattern.
         let match_data =
             unsafe { pcre2_match_data_create_from_pattern_8(code.as_ptr(), ptr::null_mut()) };
-        let Some(match_data) = NonNull::new(match_data) else {
-            // SAFETY: `code` is ours and not used after this.
-            unsafe { pcre2_code_free_8(code.as_ptr()) };
+        // SAFETY: a fresh context, given the heap limit.
+        let match_context = unsafe {
+            let context = pcre2_match_context_create_8(ptr::null_mut());
+            if !context.is_null() {
+                pcre2_set_heap_limit_8(context, HEAP_LIMIT_KIB);
+            }
+            context
+        };
+        let (Some(match_data), Some(match_context)) =
+            (NonNull::new(match_data), NonNull::new(match_context))
+        else {
+            // SAFETY: these are ours and not used after this (freeing a
+            // null pointer is a no-op in PCRE2).
+            unsafe {
+                pcre2_match_data_free_8(match_data);
+                pcre2_match_context_free_8(match_context);
+                pcre2_code_free_8(code.as_ptr());
+            }
             return Err((PCRE2_ERROR_NOMEMORY, 0));
         };
         // SAFETY: `code` is a valid compiled pattern; JIT compilation that
@@ -199,6 +222,7 @@ impl Regex {
         let mut regex = Regex {
             code,
             match_data: RefCell::new(match_data),
+            match_context,
             jit,
             capture_count: 0,
             names: Vec::new(),
@@ -271,11 +295,11 @@ impl Regex {
         let match_data = self.match_data.borrow_mut();
         // SAFETY: `code` and `match_data` are valid and belong to this
         // regex (the `RefCell` borrow keeps the match data to this call);
-        // `subject` is valid for its length; the context, if any, is
-        // created here and freed after the match.
+        // `subject` is valid for its length; a context with other limits is
+        // a copy made here and freed after the match.
         let rc = unsafe {
             let context = if limited {
-                let context = pcre2_match_context_create_8(ptr::null_mut());
+                let context = pcre2_match_context_copy_8(self.match_context.as_ptr());
                 if context.is_null() {
                     return Found::Error(PCRE2_ERROR_NOMEMORY);
                 }
@@ -287,7 +311,7 @@ impl Regex {
                 }
                 context
             } else {
-                ptr::null_mut()
+                self.match_context.as_ptr()
             };
             let mut rc = pcre2_match_8(
                 self.code.as_ptr(),
@@ -309,7 +333,7 @@ impl Regex {
                     context,
                 );
             }
-            if !context.is_null() {
+            if limited {
                 pcre2_match_context_free_8(context);
             }
             rc
