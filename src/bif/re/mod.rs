@@ -564,6 +564,11 @@ impl Subject<'_> {
                 ],
             ),
             (Kind::Binary, None) => build::binary(heap, &[]),
+            // PCRE2 never reports a match ending before it starts (`\K` in
+            // a lookaround is refused at compile time); an empty part if so.
+            (Kind::Binary | Kind::List, Some((start, end))) if end < start => {
+                self.value(process, kind, Some((start, start)))
+            }
             (Kind::Binary, Some((start, end))) => match self.binary {
                 Some(bin) => {
                     build::extract_sub_binary(heap, bin, start as u64 * 8, (end - start) as u64 * 8)
@@ -810,7 +815,7 @@ fn run_global(
         let retry_options = o.exec | PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED | no_check;
         match regex.find(bytes, at, retry_options, o.limits) {
             Found::Match(retry) => {
-                let step = retry[0].map_or(0, |(s, e)| e - s);
+                let step = retry[0].map_or(0, |(s, e)| e.saturating_sub(s));
                 matches.push(pick(&select, &retry));
                 at = if step > 0 {
                     start + step
@@ -902,3 +907,107 @@ pub(crate) const NATIVES: &[Native] = crate::natives!("re";
     "inspect"/2 => inspect,
     "version"/0 => version,
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bif::erlang::testing::{check, process, terms};
+
+    #[test]
+    fn newline_options_combine_as_pcre8_bits() {
+        let mut p = process();
+        let parse =
+            |p: &mut Process, text: &str| parse_options(terms(p, text)[0]).map(|o| o.newline);
+        assert_eq!(parse(&mut p, "[[{newline, cr}, {newline, lf}]]"), Some(3));
+        assert_eq!(parse(&mut p, "[[{newline, cr}, {newline, any}]]"), Some(5));
+        assert_eq!(parse(&mut p, "[[{offset, -1}]]"), None);
+    }
+
+    #[test]
+    fn natives_follow_erl() {
+        // Each expected value is what erl 25 printed for the call with ~w.
+        check(&[
+            (run_2, "[\"ab\", \"(a)|(b)\"]", "{match,[{0,1},{0,1}]}"),
+            (
+                run_3,
+                "[\"aaa\", \"a*?\", [global]]",
+                "{match,[[{0,0}],[{0,1}],[{1,0}],[{1,1}],[{2,0}],[{2,1}],[{3,0}]]}",
+            ),
+            (
+                run_3,
+                "[\"abc\", \"b\", [{capture, all, foo}]]",
+                "{error,badarg}",
+            ),
+            (
+                run_3,
+                "[\"abc\", \"b\", [{capture, all, foo}, global]]",
+                "{error,function_clause}",
+            ),
+            (
+                run_3,
+                "[\"abc\", \"(\", [report_errors]]",
+                "{error,{compile,{[109,105,115,115,105,110,103,32,41],1}}}",
+            ),
+            (
+                run_2,
+                "[<<\"a\", 0, \"b\">>, <<\"a\", 0, \"b\">>]",
+                "{match,[{0,1}]}",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn spec_round_trips_and_rejects_other_binaries() {
+        let spec = Spec {
+            compile: PCRE2_UTF | PCRE2_CASELESS,
+            newline: 3,
+            bsr: 1,
+            pattern: b"a(b)".to_vec(),
+        };
+        let back = Spec::decode(&spec.encode()).expect("decodes");
+        assert_eq!(
+            (back.compile, back.newline, back.bsr, back.pattern),
+            (spec.compile, 3, 1, b"a(b)".to_vec())
+        );
+        assert!(Spec::decode(b"ERCP\0\0\0\0\0\0").is_none());
+        assert!(Spec::decode(b"OXRE").is_none());
+    }
+
+    #[test]
+    fn forward_steps_over_a_character_or_a_crlf() {
+        let text = "aé\r\nx".as_bytes();
+        assert_eq!(forward(text, 0, true, false), 1);
+        assert_eq!(forward(text, 1, true, false), 3);
+        assert_eq!(forward(text, 1, false, false), 2);
+        assert_eq!(forward(text, 3, false, true), 5);
+        assert_eq!(forward(text, 3, false, false), 4);
+    }
+
+    #[test]
+    fn compile_errors_carry_pcre8_messages() {
+        let error = regex(
+            &Spec {
+                compile: 0,
+                newline: 0,
+                bsr: 0,
+                pattern: b"a(b".to_vec(),
+            }
+            .encode(),
+        )
+        .err()
+        .expect("an error");
+        assert_eq!(error, ("missing )".to_string(), 3));
+        let error = regex(
+            &Spec {
+                compile: 0,
+                newline: 6,
+                bsr: 0,
+                pattern: b"a".to_vec(),
+            }
+            .encode(),
+        )
+        .err()
+        .expect("an error");
+        assert_eq!(error, ("inconsistent NEWLINE options".to_string(), 0));
+    }
+}
