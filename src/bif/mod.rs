@@ -116,6 +116,7 @@ pub mod net_kernel;
 pub mod os;
 pub mod oxbeam_io;
 pub mod persistent_term;
+pub mod re;
 pub mod string;
 #[cfg(test)]
 mod testing;
@@ -133,6 +134,7 @@ const TABLES: &[&[&[Native]]] = &[
     &[string::NATIVES],
     &[erts_internal::NATIVES],
     &[persistent_term::NATIVES],
+    &[re::NATIVES],
     &[unicode::NATIVES],
     &[code::NATIVES],
     &[init::NATIVES],

@@ -80,6 +80,16 @@ fn convert(process: &mut Process, data: Term, encoding: Encoding) -> Result<Resu
     Ok(converted)
 }
 
+/// Unicode character data (code points, UTF-8 binaries, nested lists) as
+/// UTF-8, or `None` where `characters_to_binary(Data, unicode)` would not
+/// return a binary (for `re`'s unicode subjects and patterns).
+pub(crate) fn chardata_to_utf8(process: &mut Process, data: Term) -> Option<Vec<u8>> {
+    match chardata::to_utf8(process, data, false)? {
+        Outcome::Done(bytes) => Some(bytes),
+        Outcome::Error(..) | Outcome::Incomplete(..) => None,
+    }
+}
+
 /// `{Tag, Converted, Rest}`, or the converted term alone.
 fn result_term(
     process: &mut Process,
