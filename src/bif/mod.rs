@@ -107,6 +107,7 @@ pub mod binary;
 pub mod code;
 pub mod erlang;
 pub mod erts_internal;
+pub mod ets;
 pub mod init;
 pub mod io;
 pub mod lists;
@@ -133,6 +134,7 @@ const TABLES: &[&[&[Native]]] = &[
     &[string::NATIVES],
     &[erts_internal::NATIVES],
     &[persistent_term::NATIVES],
+    &[ets::NATIVES],
     &[unicode::NATIVES],
     &[code::NATIVES],
     &[init::NATIVES],
