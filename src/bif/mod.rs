@@ -111,6 +111,7 @@ pub mod init;
 pub mod io;
 pub mod lists;
 pub mod maps;
+pub mod match_spec;
 pub mod math;
 pub mod net_kernel;
 pub mod os;
@@ -128,6 +129,7 @@ const TABLES: &[&[&[Native]]] = &[
     &[io::NATIVES],
     &[lists::NATIVES],
     &[maps::NATIVES],
+    &[match_spec::ERLANG_NATIVES, match_spec::ETS_NATIVES],
     &[math::NATIVES],
     &[os::NATIVES],
     &[string::NATIVES],
