@@ -112,6 +112,7 @@ pub mod init;
 pub mod io;
 pub mod lists;
 pub mod maps;
+pub mod match_spec;
 pub mod math;
 pub mod net_kernel;
 pub mod os;
@@ -129,6 +130,7 @@ const TABLES: &[&[&[Native]]] = &[
     &[io::NATIVES],
     &[lists::NATIVES],
     &[maps::NATIVES],
+    &[match_spec::ERLANG_NATIVES, match_spec::ETS_NATIVES],
     &[math::NATIVES],
     &[os::NATIVES],
     &[string::NATIVES],
