@@ -77,6 +77,24 @@ impl From<crate::term::arith::ArithError> for Raised {
 
 pub type NativeResult = Result<Term, Raised>;
 
+thread_local! {
+    /// The `cause` a failing native adds to its frame's `error_info` map
+    /// (erts's `fvalue` with `EXF_HAS_EXT_INFO`), taken when the exception
+    /// is built.
+    static ERROR_CAUSE: std::cell::Cell<Option<Atom>> = const { std::cell::Cell::new(None) };
+}
+
+/// `badarg` whose stack frame says `#{cause => Cause, module => ...}`.
+pub fn badarg_with_cause(cause: &str) -> Raised {
+    ERROR_CAUSE.with(|c| c.set(Atom::intern(cause).ok()));
+    Raised::badarg()
+}
+
+/// The cause a native set for the exception being built (and forgets it).
+pub(crate) fn take_error_cause() -> Option<Atom> {
+    ERROR_CAUSE.with(|c| c.take())
+}
+
 /// A native function: the process and the arguments (`args.len()` is the
 /// function's arity).
 pub type NativeFn = fn(&mut Process, &[Term]) -> NativeResult;

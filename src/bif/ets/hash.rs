@@ -303,6 +303,81 @@ impl HashStore {
         }
     }
 
+    /// Removes every object for which `remove` is true (visiting in
+    /// iteration order), then shrinks once as erl does after a traversal
+    /// of a fixed table; returns how many were removed.
+    pub(super) fn retain(&mut self, mut remove: impl FnMut(&Object) -> bool, fixed: bool) -> usize {
+        let mut removed = 0;
+        let mut last_hval = 0;
+        let mut slot = Some(0);
+        while let Some(s) = slot {
+            let chain = std::mem::take(&mut self.buckets[s]);
+            let mut kept = Vec::with_capacity(chain.len());
+            for e in chain {
+                if remove(&e.obj) {
+                    self.words -= e.obj.words() + HASH_OBJECT_OVERHEAD;
+                    self.add_count(e.hval, -1);
+                    last_hval = e.hval;
+                    removed += 1;
+                } else {
+                    kept.push(e);
+                }
+            }
+            self.buckets[s] = kept;
+            slot = self.next_slot(s);
+        }
+        if removed > 0 && !fixed {
+            self.shrink(self.estimate(last_hval));
+        }
+        removed
+    }
+
+    /// The objects of the buckets holding `keys` (each bucket once, in
+    /// the order of the keys), in chain order: what erl visits for a
+    /// match with bound keys.
+    pub(super) fn chains_of(&self, keys: &[Term]) -> Vec<&Object> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for &key in keys {
+            let slot = self.slot_of(key_hash(key));
+            if !seen.contains(&slot) {
+                seen.push(slot);
+                out.extend(self.buckets[slot].iter().map(|e| &e.obj));
+            }
+        }
+        out
+    }
+
+    /// The objects of bucket `slot` in chain order.
+    pub(super) fn bucket(&self, slot: usize) -> impl Iterator<Item = &Object> {
+        self.buckets[slot].iter().map(|e| &e.obj)
+    }
+
+    /// The bucket after `slot` in iteration order; `None` at the end.
+    pub(super) fn following_slot(&self, slot: usize) -> Option<usize> {
+        self.next_slot(slot)
+    }
+
+    /// The number of active buckets.
+    pub(super) fn active_buckets(&self) -> usize {
+        self.buckets.len()
+    }
+
+    /// Replaces the stored object `old` (found by identity) with `new`,
+    /// which has the same key, in place.
+    pub(super) fn replace_object(&mut self, old: Term, new: Object) {
+        let key = new.key(self.keypos);
+        let (_, slot, range) = self.find(key);
+        let words = new.words() + HASH_OBJECT_OVERHEAD;
+        if let Some(e) = self.buckets[slot][range]
+            .iter_mut()
+            .find(|e| e.obj.term() == old)
+        {
+            let old = std::mem::replace(&mut e.obj, new);
+            self.words = self.words + words - (old.words() + HASH_OBJECT_OVERHEAD);
+        }
+    }
+
     fn next_slot(&self, ix: usize) -> Option<usize> {
         let next = ix + self.nlocks;
         if next < self.buckets.len() {

@@ -3,8 +3,8 @@
 
 use super::object::Object;
 use super::table::{Access, Store};
-use super::{badarg, copy_list, table_for};
-use crate::bif::{NativeResult, Raised};
+use super::{badarg, copy_list, read_contents, table_for};
+use crate::bif::NativeResult;
 use crate::heap::copy_term;
 use crate::term::Term;
 use crate::vm::process::Process;
@@ -25,7 +25,7 @@ fn key_of(process: &mut Process, keypos: usize, obj: Option<&Object>) -> Term {
 /// table's last is its first, as in erl).
 fn first_or_last(process: &mut Process, tab: Term, last: bool) -> NativeResult {
     let table = table_for(process, tab, Access::Read)?;
-    let contents = table.read().ok_or_else(Raised::badarg)?;
+    let contents = read_contents(&table)?;
     let obj = match &contents.store {
         Store::Hash(h) => h.first().map(|p| h.at(p)),
         Store::Tree(t) if last => t.last(),
@@ -39,7 +39,7 @@ fn first_or_last(process: &mut Process, tab: Term, last: bool) -> NativeResult {
 /// the given key's objects (which must be in the table).
 fn next_or_prev(process: &mut Process, tab: Term, key: Term, prev: bool) -> NativeResult {
     let table = table_for(process, tab, Access::Read)?;
-    let contents = table.read().ok_or_else(Raised::badarg)?;
+    let contents = read_contents(&table)?;
     let obj = match &contents.store {
         Store::Hash(h) => match h.after_key(key) {
             Ok(pos) => pos.map(|p| h.at(p)),
@@ -71,7 +71,7 @@ pub(super) fn prev(process: &mut Process, args: &[Term]) -> NativeResult {
 /// object; `'$end_of_table'` just past the end, `badarg` beyond.
 pub(super) fn slot(process: &mut Process, args: &[Term]) -> NativeResult {
     let table = table_for(process, args[0], Access::Read)?;
-    let contents = table.read().ok_or_else(Raised::badarg)?;
+    let contents = read_contents(&table)?;
     let i = match args[1].as_small() {
         Some(i) if i >= 0 => i as usize,
         _ => return badarg(),
@@ -89,30 +89,4 @@ pub(super) fn slot(process: &mut Process, args: &[Term]) -> NativeResult {
         Some(None) => Ok(end_of_table()),
         None => badarg(),
     }
-}
-
-/// Every object in the order erl's match and select traversals return
-/// them: a hash table's iteration order reversed (erl conses each match
-/// onto its result), an ordered set's key order.
-pub(super) fn traversal(store: &Store) -> Vec<&Object> {
-    match store {
-        Store::Hash(h) => {
-            let mut objects = h.objects();
-            objects.reverse();
-            objects
-        }
-        Store::Tree(t) => t.objects().collect(),
-    }
-}
-
-/// `match_object(Tab, '_')` (what `tab2list/1` calls). Other patterns
-/// need the match-spec engine.
-pub(super) fn match_object_2(process: &mut Process, args: &[Term]) -> NativeResult {
-    let table = table_for(process, args[0], Access::Read)?;
-    let contents = table.read().ok_or_else(Raised::badarg)?;
-    if args[1] != super::atom("_") {
-        return badarg();
-    }
-    let objects = traversal(&contents.store);
-    Ok(copy_list(process, objects.into_iter()))
 }

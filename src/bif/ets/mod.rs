@@ -17,6 +17,7 @@
 mod hash;
 mod iter;
 mod object;
+mod select;
 mod table;
 mod tree;
 mod update;
@@ -24,6 +25,8 @@ mod update;
 pub use table::owner_exited;
 
 use std::sync::Arc;
+
+use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 
 use super::erlang::atom;
 use crate::bif::{Native, NativeResult, Raised};
@@ -60,13 +63,40 @@ fn find_table(tab: Term) -> Option<Arc<Table>> {
     }
 }
 
-/// The table `tab` names, if `process` may do `access` on it.
+/// `badarg` with erl's `cause` for the error info.
+fn fail<T>(cause: &str) -> Result<T, Raised> {
+    Err(crate::bif::badarg_with_cause(cause))
+}
+
+/// The table `tab` names, if `process` may do `access` on it; erl's
+/// causes: `type` (not a name or reference), `id` (no such table),
+/// `access`.
 fn table_for(process: &Process, tab: Term, access: Access) -> Result<Arc<Table>, Raised> {
-    let table = find_table(tab).ok_or_else(Raised::badarg)?;
+    if !tab.is_atom() && ref_key(tab).is_none() {
+        return fail("type");
+    }
+    let Some(table) = find_table(tab) else {
+        return fail("id");
+    };
     if !table.allows(process.pid, access) {
-        return badarg();
+        return fail("access");
     }
     Ok(table)
+}
+
+/// The contents of `table` for reading (`id` once deleted).
+fn read_contents(table: &Table) -> Result<RwLockReadGuard<'_, Contents>, Raised> {
+    table.read().map_or_else(|| fail("id"), Ok)
+}
+
+/// Fails with `id` if `table` has been deleted.
+fn ensure_alive(table: &Table) -> Result<(), Raised> {
+    read_contents(table).map(|_| ())
+}
+
+/// The contents of `table` for writing (`id` once deleted).
+fn write_contents(table: &Table) -> Result<RwLockWriteGuard<'_, Contents>, Raised> {
+    table.write().map_or_else(|| fail("id"), Ok)
 }
 
 /// Runs `f` on the contents of the table for reading.
@@ -76,7 +106,7 @@ fn reading<R>(
     f: impl FnOnce(&Table, &Contents) -> Result<R, Raised>,
 ) -> Result<R, Raised> {
     let table = table_for(process, tab, Access::Read)?;
-    let contents = table.read().ok_or_else(Raised::badarg)?;
+    let contents = read_contents(&table)?;
     f(&table, &contents)
 }
 
@@ -87,7 +117,7 @@ fn writing<R>(
     f: impl FnOnce(&Table, &mut Contents) -> Result<R, Raised>,
 ) -> Result<R, Raised> {
     let table = table_for(process, tab, Access::Write)?;
-    let mut contents = table.write().ok_or_else(Raised::badarg)?;
+    let mut contents = write_contents(&table)?;
     f(&table, &mut contents)
 }
 
@@ -196,7 +226,9 @@ fn new(process: &mut Process, args: &[Term]) -> NativeResult {
         pid,
         data: Object::new(data),
     });
-    let table = table::create(name, options, process.pid, heir).ok_or_else(Raised::badarg)?;
+    let Some(table) = table::create(name, options, process.pid, heir) else {
+        return fail("already_exists");
+    };
     Ok(if named {
         args[0]
     } else {
@@ -291,7 +323,7 @@ fn objects_of(store: &Store, key: Term) -> Vec<&Object> {
 
 fn lookup(process: &mut Process, args: &[Term]) -> NativeResult {
     let table = table_for(process, args[0], Access::Read)?;
-    let contents = table.read().ok_or_else(Raised::badarg)?;
+    let contents = read_contents(&table)?;
     let objects = objects_of(&contents.store, args[1]);
     Ok(copy_list(process, objects.into_iter()))
 }
@@ -304,13 +336,16 @@ fn member(process: &mut Process, args: &[Term]) -> NativeResult {
 
 fn lookup_element(process: &mut Process, args: &[Term]) -> NativeResult {
     let table = table_for(process, args[0], Access::Read)?;
-    let contents = table.read().ok_or_else(Raised::badarg)?;
+    let contents = read_contents(&table)?;
     let pos = match args[2].as_small() {
         Some(p) if p >= 1 => p as usize,
         _ => return badarg(),
     };
     let objects = objects_of(&contents.store, args[1]);
-    if objects.is_empty() || objects.iter().any(|o| o.elements().len() < pos) {
+    if objects.is_empty() {
+        return fail("badkey");
+    }
+    if objects.iter().any(|o| o.elements().len() < pos) {
         return badarg();
     }
     let elements: Vec<Term> = objects
@@ -327,9 +362,7 @@ fn lookup_element(process: &mut Process, args: &[Term]) -> NativeResult {
 
 fn delete_1(process: &mut Process, args: &[Term]) -> NativeResult {
     let table = table_for(process, args[0], Access::Write)?;
-    if table.read().is_none() {
-        return badarg();
-    }
+    ensure_alive(&table)?;
     table::delete(&table);
     Ok(Term::TRUE)
 }
@@ -351,7 +384,7 @@ fn delete_2(process: &mut Process, args: &[Term]) -> NativeResult {
 
 fn take(process: &mut Process, args: &[Term]) -> NativeResult {
     let table = table_for(process, args[0], Access::Write)?;
-    let mut contents = table.write().ok_or_else(Raised::badarg)?;
+    let mut contents = write_contents(&table)?;
     let removed = remove_key(&mut contents, args[1]);
     drop(contents);
     Ok(copy_list(process, removed.iter()))
@@ -397,16 +430,19 @@ fn internal_delete_all(process: &mut Process, args: &[Term]) -> NativeResult {
 // ---- ownership -----------------------------------------------------------------
 
 fn give_away(process: &mut Process, args: &[Term]) -> NativeResult {
-    let table = find_table(args[0]).ok_or_else(Raised::badarg)?;
-    let Some(to) = args[1].as_local_pid() else {
+    let table = table_for(process, args[0], Access::Write)?;
+    ensure_alive(&table)?;
+    let to = args[1]
+        .as_local_pid()
+        .filter(|&pid| crate::vm::runtime::runtime().lookup(pid).is_some());
+    let Some(to) = to else {
         return badarg();
     };
-    if table.owner() != process.pid
-        || to == process.pid
-        || table.read().is_none()
-        || crate::vm::runtime::runtime().lookup(to).is_none()
-    {
-        return badarg();
+    if table.owner() != process.pid {
+        return fail("not_owner");
+    }
+    if to == process.pid {
+        return fail("owner");
     }
     table::set_owner(&table, to);
     table::send_transfer(&table, to, process.pid, args[2]);
@@ -414,9 +450,10 @@ fn give_away(process: &mut Process, args: &[Term]) -> NativeResult {
 }
 
 fn setopts(process: &mut Process, args: &[Term]) -> NativeResult {
-    let table = find_table(args[0]).ok_or_else(Raised::badarg)?;
-    if table.owner() != process.pid || table.read().is_none() {
-        return badarg();
+    let table = table_for(process, args[0], Access::Write)?;
+    ensure_alive(&table)?;
+    if table.owner() != process.pid {
+        return fail("not_owner");
     }
     let options = if args[1].is_tuple() {
         vec![args[1]]
@@ -446,8 +483,9 @@ fn setopts(process: &mut Process, args: &[Term]) -> NativeResult {
 fn rename(process: &mut Process, args: &[Term]) -> NativeResult {
     let name = args[1].as_atom().ok_or_else(Raised::badarg)?;
     let table = table_for(process, args[0], Access::Write)?;
-    if table.read().is_none() || !table::rename(&table, name) {
-        return badarg();
+    ensure_alive(&table)?;
+    if !table::rename(&table, name) {
+        return fail("already_exists");
     }
     Ok(args[1])
 }
@@ -476,7 +514,7 @@ fn safe_fixtable(process: &mut Process, args: &[Term]) -> NativeResult {
         _ => return badarg(),
     };
     let table = table_for(process, args[0], Access::Read)?;
-    let mut contents = table.write().ok_or_else(Raised::badarg)?;
+    let mut contents = write_contents(&table)?;
     let me = process.pid;
     let at = contents.fixes.iter().position(|&(p, _)| p == me);
     match (fix, at) {
@@ -617,7 +655,21 @@ pub(crate) const NATIVES: &[Native] = crate::natives!("ets";
     "last"/1 => iter::last,
     "prev"/2 => iter::prev,
     "slot"/2 => iter::slot,
-    "match_object"/2 => iter::match_object_2,
+    "match"/1 => select::match_1,
+    "match"/2 => select::match_2,
+    "match"/3 => select::match_3,
+    "match_object"/1 => select::match_object_1,
+    "match_object"/2 => select::match_object_2,
+    "match_object"/3 => select::match_object_3,
+    "select"/1 => select::select_1,
+    "select"/2 => select::select_2,
+    "select"/3 => select::select_3,
+    "select_reverse"/1 => select::select_reverse_1,
+    "select_reverse"/2 => select::select_reverse_2,
+    "select_reverse"/3 => select::select_reverse_3,
+    "select_count"/2 => select::select_count,
+    "internal_select_delete"/2 => select::select_delete,
+    "select_replace"/2 => select::select_replace,
     "info"/1 => info_1,
     "info"/2 => info_2,
     "all"/0 => all,

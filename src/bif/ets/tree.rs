@@ -86,6 +86,22 @@ impl TreeStore {
         self.insert(obj);
     }
 
+    /// Removes every object for which `remove` is true (in key order);
+    /// returns how many.
+    pub(super) fn retain(&mut self, mut remove: impl FnMut(&Object) -> bool) -> usize {
+        let before = self.map.len();
+        let mut freed = 0;
+        self.map.retain(|_, obj| {
+            let gone = remove(obj);
+            if gone {
+                freed += obj.words() + TREE_OBJECT_OVERHEAD;
+            }
+            !gone
+        });
+        self.words -= freed;
+        before - self.map.len()
+    }
+
     pub(super) fn first(&self) -> Option<&Object> {
         self.map.values().next()
     }

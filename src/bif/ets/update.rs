@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use super::object::Object;
 use super::table::{Contents, Store, TableType};
-use super::{badarg, table_for, Access};
+use super::{badarg, fail, table_for, write_contents, Access};
 use crate::bif::{NativeResult, Raised};
 use crate::heap::copy_term;
 use crate::term::order::compare;
@@ -70,8 +70,10 @@ fn check_op(t: &[Term], keypos: usize, arity: usize) -> Result<CounterOp, Raised
         _ => return badarg(),
     };
     let pos = match t[0].as_small() {
-        Some(p) if p >= 1 && p as usize <= arity && p as usize != keypos => p as usize,
-        _ => return badarg(),
+        Some(p) if p as usize == keypos => return fail("keypos"),
+        Some(p) if p >= 1 && p as usize <= arity => p as usize,
+        Some(_) => return fail("position"),
+        None => return badarg(),
     };
     if !t[1].is_integer() {
         return badarg();
@@ -93,16 +95,18 @@ pub(super) fn update_counter_4(process: &mut Process, args: &[Term]) -> NativeRe
 
 fn update_counter(process: &mut Process, args: &[Term], default: Option<Term>) -> NativeResult {
     let table = table_for(process, args[0], Access::Write)?;
-    let mut contents = table.write().ok_or_else(Raised::badarg)?;
+    let mut contents = write_contents(&table)?;
     if !matches!(table.kind(), TableType::Set | TableType::OrderedSet) {
-        return badarg();
+        return fail("table_type");
     }
     let keypos = table.keypos();
     let key = args[1];
     let (mut elements, is_new) = match stored(&contents, key) {
         Some(obj) => (obj.elements().to_vec(), false),
         None => {
-            let default = default.ok_or_else(Raised::badarg)?;
+            let Some(default) = default else {
+                return fail("badkey");
+            };
             match default.as_tuple() {
                 Some(t) if t.len() >= keypos => {
                     let mut e = t.to_vec();
@@ -152,9 +156,9 @@ fn update_counter(process: &mut Process, args: &[Term], default: Option<Term>) -
 /// `update_element(Tab, Key, {Pos, Value} | [{Pos, Value}])`.
 pub(super) fn update_element(process: &mut Process, args: &[Term]) -> NativeResult {
     let table = table_for(process, args[0], Access::Write)?;
-    let mut contents = table.write().ok_or_else(Raised::badarg)?;
+    let mut contents = write_contents(&table)?;
     if !matches!(table.kind(), TableType::Set | TableType::OrderedSet) {
-        return badarg();
+        return fail("table_type");
     }
     let keypos = table.keypos();
     let key = args[1];
@@ -177,7 +181,8 @@ pub(super) fn update_element(process: &mut Process, args: &[Term]) -> NativeResu
     for u in &updates {
         match u.as_tuple() {
             Some([pos, value]) => match pos.as_small() {
-                Some(p) if p >= 1 && p as usize <= elements.len() && p as usize != keypos => {
+                Some(p) if p as usize == keypos => return fail("keypos"),
+                Some(p) if p >= 1 && p as usize <= elements.len() => {
                     elements[p as usize - 1] = *value
                 }
                 _ => return badarg(),
