@@ -63,6 +63,8 @@ pub(super) struct HashStore {
     lock_counts: Option<Vec<i64>>,
     /// Object words plus per-object overhead, for `info(T, memory)`.
     words: usize,
+    /// The words of the table's locks, for `info(T, memory)`.
+    lock_words: usize,
 }
 
 /// erl's `MAKE_HASH` of a key.
@@ -114,9 +116,16 @@ impl HashStore {
             nlocks,
             lock_counts: decentralized.then(|| vec![0; NLOCKS_WITH_ITEM_COUNTERS]),
             words: 0,
+            lock_words: 0,
         };
         store.calc_shrink_limit();
         store
+    }
+
+    /// The same table, counting `words` for its locks in `memory_words`.
+    pub(super) fn with_lock_words(mut self, words: usize) -> HashStore {
+        self.lock_words = words;
+        self
     }
 
     /// An empty table with the same settings (`delete_all_objects`).
@@ -127,6 +136,7 @@ impl HashStore {
             self.nlocks,
             self.lock_counts.is_some(),
         )
+        .with_lock_words(self.lock_words)
     }
 
     pub(super) fn len(&self) -> usize {
@@ -136,16 +146,15 @@ impl HashStore {
     /// Words for `info(T, memory)` as erl counts them (measured on erl
     /// 25): the empty table (305), each extra segment (2048) and the
     /// larger segment table the first one brings (262), the locks of a
-    /// fine-locked table (1056) and its decentralized counters (34), and
-    /// each object with its header.
+    /// fine-locked table and its decentralized counters (34), and each
+    /// object with its header.
     pub(super) fn memory_words(&self) -> usize {
         let segments = match self.nslots - FIRST_SEGSZ {
             0 => 0,
             extra => extra + 262,
         };
-        let locks = if self.nlocks > 1 { 1056 } else { 0 };
         let counters = if self.lock_counts.is_some() { 34 } else { 0 };
-        305 + segments + locks + counters + self.words
+        305 + segments + self.lock_words + counters + self.words
     }
 
     fn slot_of(&self, hval: u32) -> usize {

@@ -72,7 +72,8 @@ fn fail<T>(cause: &str) -> Result<T, Raised> {
 /// causes: `type` (not a name or reference), `id` (no such table),
 /// `access`.
 fn table_for(process: &Process, tab: Term, access: Access) -> Result<Arc<Table>, Raised> {
-    if !tab.is_atom() && ref_key(tab).is_none() {
+    let is_tid = ref_key(tab).is_some_and(table::is_tid);
+    if !tab.is_atom() && !is_tid {
         return fail("type");
     }
     let Some(table) = find_table(tab) else {
@@ -158,7 +159,9 @@ fn new(process: &mut Process, args: &[Term]) -> NativeResult {
         list = rest;
         if let Some(a) = option.as_atom() {
             match a.name() {
-                "set" => options.kind = TableType::Set,
+                // erl ignores `set` and `protected` (the defaults), so
+                // `[bag, set]` is a bag and `[public, protected]` public.
+                "set" | "protected" => {}
                 "bag" => options.kind = TableType::Bag,
                 "duplicate_bag" => options.kind = TableType::DuplicateBag,
                 "ordered_set" => {
@@ -166,7 +169,6 @@ fn new(process: &mut Process, args: &[Term]) -> NativeResult {
                     options.kind = TableType::OrderedSet
                 }
                 "public" => options.protection = Protection::Public,
-                "protected" => options.protection = Protection::Protected,
                 "private" => options.protection = Protection::Private,
                 "named_table" => options.named = true,
                 "compressed" => options.compressed = true,
@@ -417,11 +419,11 @@ fn delete_object(process: &mut Process, args: &[Term]) -> NativeResult {
 /// `internal_delete_all(Tab, undefined)` (behind `delete_all_objects/1`):
 /// empties the table, returning how many objects it had.
 fn internal_delete_all(process: &mut Process, args: &[Term]) -> NativeResult {
-    writing(process, args[0], |table, contents| {
+    writing(process, args[0], |_, contents| {
         let count = contents.store.len();
         contents.store = match &contents.store {
             Store::Hash(h) => Store::Hash(h.emptied()),
-            Store::Tree(_) => Store::Tree(tree::TreeStore::new(table.keypos())),
+            Store::Tree(t) => Store::Tree(t.emptied()),
         };
         Ok(Term::small(count as i64))
     })
@@ -485,9 +487,14 @@ fn rename(process: &mut Process, args: &[Term]) -> NativeResult {
     let table = table_for(process, args[0], Access::Write)?;
     ensure_alive(&table)?;
     if !table::rename(&table, name) {
-        return fail("already_exists");
+        return badarg();
     }
-    Ok(args[1])
+    // erl answers the name for a named table, the tid for another.
+    Ok(if table.options.named {
+        args[1]
+    } else {
+        table.tid(&mut process.heap)
+    })
 }
 
 fn whereis(process: &mut Process, args: &[Term]) -> NativeResult {
@@ -602,7 +609,7 @@ fn info_item(
 
 fn info_1(process: &mut Process, args: &[Term]) -> NativeResult {
     if !args[0].is_atom() && ref_key(args[0]).is_none() {
-        return badarg();
+        return fail("type");
     }
     let Some(table) = find_table(args[0]) else {
         return Ok(Term::atom(atoms::UNDEFINED));
@@ -620,7 +627,7 @@ fn info_1(process: &mut Process, args: &[Term]) -> NativeResult {
 
 fn info_2(process: &mut Process, args: &[Term]) -> NativeResult {
     if !args[0].is_atom() && ref_key(args[0]).is_none() {
-        return badarg();
+        return fail("type");
     }
     let item = args[1].as_atom().ok_or_else(Raised::badarg)?;
     let Some(table) = find_table(args[0]) else {

@@ -56,8 +56,17 @@ impl Kind {
     }
 }
 
-fn compile(kind: Kind, spec: Term) -> Result<MatchSpec, Raised> {
+fn compile(process: &mut Process, kind: Kind, spec: Term) -> Result<MatchSpec, Raised> {
     let compiled = match kind {
+        // An empty spec matches nothing: the engine wants clauses, so it
+        // gets one whose guard never holds.
+        Kind::Spec if spec.is_nil() => {
+            let heap = &mut process.heap;
+            let guards = build::list(heap, &[Term::FALSE]);
+            let body = build::list(heap, &[Term::TRUE]);
+            let clause = build::tuple(heap, &[atom("_"), guards, body]);
+            MatchSpec::compile(build::list(heap, &[clause]))
+        }
         Kind::Spec => MatchSpec::compile(spec),
         Kind::Bindings => MatchSpec::for_pattern(spec, PatternReturns::Bindings),
         Kind::Objects => MatchSpec::for_pattern(spec, PatternReturns::Object),
@@ -76,7 +85,8 @@ fn visit<'a>(store: &'a Store, spec: &MatchSpec, keypos: usize, reverse: bool) -
         Store::Tree(t) => {
             let mut objects: Vec<&Object> = match keys {
                 Some(keys) => {
-                    let mut found: Vec<&Object> = keys.iter().filter_map(|&k| t.lookup(k)).collect();
+                    let mut found: Vec<&Object> =
+                        keys.iter().filter_map(|&k| t.lookup(k)).collect();
                     found.sort_by(|a, b| compare(a.key(keypos), b.key(keypos)));
                     found.dedup_by(|a, b| std::ptr::eq(*a, *b));
                     found
@@ -97,9 +107,15 @@ fn is_hash(store: &Store) -> bool {
 
 /// The whole-table forms: `match/2`, `match_object/2`, `select/2`,
 /// `select_reverse/2`.
-fn run_all(process: &mut Process, tab: Term, spec: Term, kind: Kind, reverse: bool) -> NativeResult {
+fn run_all(
+    process: &mut Process,
+    tab: Term,
+    spec: Term,
+    kind: Kind,
+    reverse: bool,
+) -> NativeResult {
     let table = table_for(process, tab, Access::Read)?;
-    let compiled = compile(kind, spec)?;
+    let compiled = compile(process, kind, spec)?;
     let contents = read_contents(&table)?;
     let objects = visit(&contents.store, &compiled, table.keypos(), reverse);
     let mut results: Vec<Term> = objects
@@ -116,7 +132,10 @@ fn run_all(process: &mut Process, tab: Term, spec: Term, kind: Kind, reverse: bo
 enum Resume {
     /// A hash table: the next bucket (`None`: the visit is over) and the
     /// matches already found but not yet returned, in list order.
-    Hash { slot: Option<usize>, rest: Vec<Term> },
+    Hash {
+        slot: Option<usize>,
+        rest: Vec<Term>,
+    },
     /// An ordered set: after this key (`None`: from the start).
     Tree { after: Option<Term> },
 }
@@ -237,7 +256,7 @@ fn run_chunk(
     resume: Option<Resume>,
 ) -> NativeResult {
     let table = table_for(process, tab, Access::Read)?;
-    let compiled = compile(kind, spec)?;
+    let compiled = compile(process, kind, spec)?;
     let contents = read_contents(&table)?;
     let keypos = table.keypos();
     let chunk = match (&contents.store, resume) {
@@ -345,7 +364,15 @@ pub(super) fn select_reverse_2(process: &mut Process, args: &[Term]) -> NativeRe
 
 pub(super) fn match_3(process: &mut Process, args: &[Term]) -> NativeResult {
     let limit = limit_arg(args[2])?;
-    run_chunk(process, args[0], args[1], Kind::Bindings, limit, false, None)
+    run_chunk(
+        process,
+        args[0],
+        args[1],
+        Kind::Bindings,
+        limit,
+        false,
+        None,
+    )
 }
 
 pub(super) fn match_object_3(process: &mut Process, args: &[Term]) -> NativeResult {
@@ -383,7 +410,7 @@ pub(super) fn select_reverse_1(process: &mut Process, args: &[Term]) -> NativeRe
 /// `true`.
 pub(super) fn select_count(process: &mut Process, args: &[Term]) -> NativeResult {
     let table = table_for(process, args[0], Access::Read)?;
-    let compiled = compile(Kind::Spec, args[1])?;
+    let compiled = compile(process, Kind::Spec, args[1])?;
     let contents = read_contents(&table)?;
     let objects = visit(&contents.store, &compiled, table.keypos(), false);
     let count = objects
@@ -397,7 +424,7 @@ pub(super) fn select_count(process: &mut Process, args: &[Term]) -> NativeResult
 /// spec returns `true`; their number.
 pub(super) fn select_delete(process: &mut Process, args: &[Term]) -> NativeResult {
     let table = table_for(process, args[0], Access::Write)?;
-    let compiled = compile(Kind::Spec, args[1])?;
+    let compiled = compile(process, Kind::Spec, args[1])?;
     let mut contents = write_contents(&table)?;
     let fixed = contents.is_fixed();
     let mut delete = |o: &Object| compiled.run(o.term(), process) == Some(Term::TRUE);
@@ -464,7 +491,7 @@ pub(super) fn select_replace(process: &mut Process, args: &[Term]) -> NativeResu
     if table.kind() == TableType::Bag {
         return fail("table_type");
     }
-    let compiled = compile(Kind::Spec, args[1])?;
+    let compiled = compile(process, Kind::Spec, args[1])?;
     if !keeps_key(args[1], table.keypos()) {
         return badarg();
     }

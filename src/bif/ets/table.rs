@@ -18,6 +18,14 @@ use crate::term::{atoms, build, Atom, LocalPid, Term};
 use crate::vm::runtime::runtime;
 use crate::vm::signal::{Packet, RefKey, Signal};
 
+/// `info(T, memory)` of erl 25's empty tables, in words: an ordered set
+/// and a fine-locked one, and the locks of a fine-locked hash table
+/// (ordinary or frequent-read).
+const TREE_WORDS: usize = 139;
+const CATREE_WORDS: usize = 133;
+const FINE_LOCK_WORDS: usize = 1056;
+const FREQUENT_READ_LOCK_WORDS: usize = 3104;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) enum TableType {
     Set,
@@ -198,7 +206,14 @@ pub(super) fn create(
     heir: Option<Heir>,
 ) -> Option<Arc<Table>> {
     let store = match options.kind {
-        TableType::OrderedSet => Store::Tree(TreeStore::new(options.keypos)),
+        TableType::OrderedSet => {
+            // erl's fine-locked ordered set (a contention-adapting tree)
+            // starts smaller.
+            let catree =
+                options.write_concurrency != "false" && options.protection != Protection::Private;
+            let base = if catree { CATREE_WORDS } else { TREE_WORDS };
+            Store::Tree(TreeStore::new(options.keypos).with_base_words(base))
+        }
         kind => {
             let kind = match kind {
                 TableType::Bag => HashKind::Bag,
@@ -209,14 +224,21 @@ pub(super) fn create(
                 options.write_concurrency != "false" && options.protection != Protection::Private;
             let nlocks = if fine_locked { 64 } else { 1 };
             let decentralized = fine_locked && options.decentralized_counters;
-            Store::Hash(HashStore::new(kind, options.keypos, nlocks, decentralized))
+            let lock_words = match (fine_locked, options.read_concurrency) {
+                (false, _) => 0,
+                (true, false) => FINE_LOCK_WORDS,
+                (true, true) => FREQUENT_READ_LOCK_WORDS,
+            };
+            let store = HashStore::new(kind, options.keypos, nlocks, decentralized);
+            Store::Hash(store.with_lock_words(lock_words))
         }
     };
     let mut reg = registry().write();
     if options.named && reg.by_name.contains_key(&name) {
         return None;
     }
-    let id = runtime().new_ref_key();
+    let mut id = runtime().new_ref_key();
+    id[2] |= TID_MARK;
     let named = options.named;
     let table = Arc::new(Table {
         id,
@@ -235,6 +257,16 @@ pub(super) fn create(
     reg.owned.entry(owner).or_default().push(id);
     reg.order.push(id);
     Some(table)
+}
+
+/// A bit set in the last id word of every table's reference (references
+/// of `make_ref/0` reach it only after 2^81 of them), so that a reference
+/// of a deleted table (`id` error) is told from any other (`type`).
+const TID_MARK: u32 = 1 << 31;
+
+/// Is `id` the reference of a table (existing or deleted)?
+pub(super) fn is_tid(id: RefKey) -> bool {
+    id[2] & TID_MARK != 0
 }
 
 pub(super) fn by_id(id: RefKey) -> Option<Arc<Table>> {
@@ -275,7 +307,7 @@ pub(super) fn delete(table: &Table) {
     }
     let mut contents = table.contents.write();
     contents.deleted = true;
-    contents.store = Store::Tree(TreeStore::new(1));
+    contents.store = Store::Tree(TreeStore::new(1).with_base_words(0));
     contents.fixes.clear();
     table.meta.lock().heir = None;
 }
@@ -288,9 +320,6 @@ pub(super) fn rename(table: &Table, name: Atom) -> bool {
     }
     let mut meta = table.meta.lock();
     if table.options.named {
-        if meta.name == name {
-            return true;
-        }
         if reg.by_name.contains_key(&name) {
             return false;
         }

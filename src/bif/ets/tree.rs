@@ -39,6 +39,8 @@ pub(super) struct TreeStore {
     map: BTreeMap<TreeKey, Object>,
     /// Object words plus per-object overhead, for `info(T, memory)`.
     words: usize,
+    /// erl's empty table, for `info(T, memory)`.
+    base_words: usize,
 }
 
 impl TreeStore {
@@ -47,7 +49,19 @@ impl TreeStore {
             keypos,
             map: BTreeMap::new(),
             words: 0,
+            base_words: 0,
         }
+    }
+
+    /// An empty table with the same settings (`delete_all_objects`).
+    pub(super) fn emptied(&self) -> TreeStore {
+        TreeStore::new(self.keypos).with_base_words(self.base_words)
+    }
+
+    /// The same table, whose `memory_words` start at `words`.
+    pub(super) fn with_base_words(mut self, words: usize) -> TreeStore {
+        self.base_words = words;
+        self
     }
 
     pub(super) fn len(&self) -> usize {
@@ -57,7 +71,7 @@ impl TreeStore {
     /// Words for `info(T, memory)`: erl's empty tree and each object with
     /// its node.
     pub(super) fn memory_words(&self) -> usize {
-        139 + self.words
+        self.base_words + self.words
     }
 
     /// Inserts or replaces (the stored key becomes the new object's).

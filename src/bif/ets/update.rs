@@ -158,7 +158,7 @@ pub(super) fn update_element(process: &mut Process, args: &[Term]) -> NativeResu
     let table = table_for(process, args[0], Access::Write)?;
     let mut contents = write_contents(&table)?;
     if !matches!(table.kind(), TableType::Set | TableType::OrderedSet) {
-        return fail("table_type");
+        return badarg();
     }
     let keypos = table.keypos();
     let key = args[1];
