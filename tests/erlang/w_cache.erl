@@ -8,7 +8,7 @@
 -export([main/0]).
 
 -define(CAPACITY, 150).
--define(TTL, 900).
+-define(TTL, 250).
 
 -record(cache, {data, lru, stats}).
 
