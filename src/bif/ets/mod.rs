@@ -301,8 +301,6 @@ fn insert_new(process: &mut Process, args: &[Term]) -> NativeResult {
         if taken {
             return Ok(Term::FALSE);
         }
-        // Duplicate keys within the list: erl stores the first only for a
-        // set, all of them for a bag.
         store_objects(table, contents, objects);
         Ok(Term::TRUE)
     })
