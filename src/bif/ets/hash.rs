@@ -512,6 +512,67 @@ impl HashStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::heap::LiteralArea;
+    use crate::term::build;
+
+    fn object(area: &mut LiteralArea, key: i64, value: i64) -> Object {
+        Object::new(build::tuple(area, &[Term::small(key), Term::small(value)]))
+    }
+
+    fn keys(store: &HashStore) -> Vec<i64> {
+        store
+            .objects()
+            .iter()
+            .map(|o| o.key(1).as_small().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn grows_and_shrinks_keeping_every_object_once() {
+        let mut area = LiteralArea::new();
+        let mut store = HashStore::new(HashKind::Set, 1, 1, false);
+        for k in 0..10_000 {
+            store.insert(object(&mut area, k, 0), false);
+        }
+        assert_eq!(store.len(), 10_000);
+        assert_eq!(store.buckets.len(), 10_000);
+        let mut seen = keys(&store);
+        seen.sort_unstable();
+        assert_eq!(seen, (0..10_000).collect::<Vec<_>>());
+        for k in 0..9_990 {
+            assert_eq!(store.remove_key(Term::small(k), false).len(), 1);
+        }
+        // Shrinking stops at two segments' worth of buckets.
+        assert!(store.buckets.len() < 10_000 && store.nslots >= FIRST_SEGSZ + EXT_SEGSZ);
+        let mut rest = keys(&store);
+        rest.sort_unstable();
+        assert_eq!(rest, (9_990..10_000).collect::<Vec<_>>());
+        for k in 9_990..10_000 {
+            assert!(store.contains(Term::small(k)));
+        }
+    }
+
+    #[test]
+    fn bags_keep_distinct_objects_and_lookup_in_insertion_order() {
+        let mut area = LiteralArea::new();
+        let mut bag = HashStore::new(HashKind::Bag, 1, 1, false);
+        let mut dup = HashStore::new(HashKind::DuplicateBag, 1, 1, false);
+        for v in [1, 2, 1, 3] {
+            bag.insert(object(&mut area, 7, v), false);
+            dup.insert(object(&mut area, 7, v), false);
+        }
+        let values = |s: &HashStore| -> Vec<i64> {
+            s.lookup(Term::small(7))
+                .iter()
+                .map(|o| o.elements()[1].as_small().unwrap())
+                .collect()
+        };
+        assert_eq!(values(&bag), [1, 2, 3]);
+        assert_eq!(values(&dup), [1, 2, 1, 3]);
+        let one = build::tuple(&mut area, &[Term::small(7), Term::small(1)]);
+        assert!(dup.remove_object(one, false));
+        assert_eq!(values(&dup), [2, 3]);
+    }
 
     #[test]
     fn atom_hash_is_hashpjw() {

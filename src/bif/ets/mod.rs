@@ -22,7 +22,7 @@ mod table;
 mod tree;
 mod update;
 
-pub use table::owner_exited;
+pub use table::process_exited;
 
 use std::sync::Arc;
 
@@ -520,19 +520,7 @@ fn safe_fixtable(process: &mut Process, args: &[Term]) -> NativeResult {
     };
     let table = table_for(process, args[0], Access::Read)?;
     let mut contents = write_contents(&table)?;
-    let me = process.pid;
-    let at = contents.fixes.iter().position(|&(p, _)| p == me);
-    match (fix, at) {
-        (true, Some(i)) => contents.fixes[i].1 += 1,
-        (true, None) => contents.fixes.push((me, 1)),
-        (false, Some(i)) => {
-            contents.fixes[i].1 -= 1;
-            if contents.fixes[i].1 == 0 {
-                contents.fixes.remove(i);
-            }
-        }
-        (false, None) => {}
-    }
+    table::fixation(&mut contents, process.pid, fix);
     Ok(Term::TRUE)
 }
 

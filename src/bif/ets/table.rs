@@ -6,6 +6,7 @@
 //! a table lock is held; no lock is held across a return to Erlang code.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use parking_lot::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -308,7 +309,10 @@ pub(super) fn delete(table: &Table) {
     let mut contents = table.contents.write();
     contents.deleted = true;
     contents.store = Store::Tree(TreeStore::new(1).with_base_words(0));
-    contents.fixes.clear();
+    if contents.is_fixed() {
+        contents.fixes.clear();
+        FIXED_TABLES.fetch_sub(1, Ordering::SeqCst);
+    }
     table.meta.lock().heir = None;
 }
 
@@ -359,11 +363,52 @@ pub(super) fn send_transfer(table: &Table, to: LocalPid, from: LocalPid, data: T
     );
 }
 
-/// The owner `pid` has exited: each of its tables goes to its heir (if
-/// that is alive and another process) with an `'ETS-TRANSFER'` message,
-/// or is deleted. Called by the runtime before links and monitors hear
-/// of the exit, as in erl.
-pub fn owner_exited(pid: LocalPid) {
+/// Tables fixed by `safe_fixtable/2` now (a fixation a process leaves
+/// is released when it exits).
+static FIXED_TABLES: AtomicUsize = AtomicUsize::new(0);
+
+/// Adds `pid`'s fixation of `table` (`fix`) or removes one.
+pub(super) fn fixation(contents: &mut Contents, pid: LocalPid, fix: bool) {
+    let was_fixed = contents.is_fixed();
+    let at = contents.fixes.iter().position(|&(p, _)| p == pid);
+    match (fix, at) {
+        (true, Some(i)) => contents.fixes[i].1 += 1,
+        (true, None) => contents.fixes.push((pid, 1)),
+        (false, Some(i)) => {
+            contents.fixes[i].1 -= 1;
+            if contents.fixes[i].1 == 0 {
+                contents.fixes.remove(i);
+            }
+        }
+        (false, None) => {}
+    }
+    match (was_fixed, contents.is_fixed()) {
+        (false, true) => {
+            FIXED_TABLES.fetch_add(1, Ordering::SeqCst);
+        }
+        (true, false) => {
+            FIXED_TABLES.fetch_sub(1, Ordering::SeqCst);
+        }
+        _ => {}
+    }
+}
+
+/// The process `pid` has exited: its fixations are released, and each of
+/// its tables goes to its heir (if that is alive and another process)
+/// with an `'ETS-TRANSFER'` message, or is deleted. Called by the runtime
+/// before links and monitors hear of the exit, as in erl.
+pub fn process_exited(pid: LocalPid) {
+    if FIXED_TABLES.load(Ordering::SeqCst) > 0 {
+        for table in all() {
+            let mut contents = table.contents.write();
+            if contents.fixes.iter().any(|&(p, _)| p == pid) {
+                contents.fixes.retain(|&(p, _)| p != pid);
+                if !contents.is_fixed() {
+                    FIXED_TABLES.fetch_sub(1, Ordering::SeqCst);
+                }
+            }
+        }
+    }
     let ids = match registry().read().owned.get(&pid) {
         Some(ids) => ids.clone(),
         None => return,
