@@ -6,9 +6,9 @@
 -module(b_ets).
 -export([run/0]).
 
--define(KEYS, 25000).
+-define(KEYS, 60000).
 -define(WORKERS, 4).
--define(OPS, 40000).
+-define(OPS, 120000).
 
 run() ->
     Single = single(),
