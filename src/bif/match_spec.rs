@@ -272,7 +272,7 @@ fn match_pat(pat: &Pat, term: Term, vars: &mut [Term]) -> bool {
             true
         }
         Pat::Same(slot) => exact_eq(vars[*slot as usize], term),
-        Pat::Exact(constant) => exact_eq(*constant, term),
+        Pat::Exact(constant) => head_constant_eq(*constant, term),
         Pat::Tuple(pats) => match term.as_tuple() {
             Some(elements) if elements.len() == pats.len() => pats
                 .iter()
@@ -297,6 +297,35 @@ fn match_pat(pat: &Pat, term: Term, vars: &mut [Term]) -> bool {
             }),
             _ => false,
         },
+    }
+}
+
+/// Whether `term` equals the head constant `constant` as erl's head
+/// matching decides: `=:=`, except that floats (in tuples and lists, which
+/// erl walks) are compared bit for bit, so `-0.0` does not match `0.0` (it
+/// does as the value of a repeated variable, which erl compares with
+/// `=:=`). Recursion follows the constant's nesting, which the compiler
+/// bounds; head constants hold no maps.
+fn head_constant_eq(constant: Term, term: Term) -> bool {
+    if constant == term {
+        return true;
+    }
+    match (constant.view(), term.view()) {
+        (View::Float(a), View::Float(b)) => a.to_bits() == b.to_bits(),
+        (View::Tuple(a), View::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| head_constant_eq(x, y))
+        }
+        (View::Cons(..), View::Cons(..)) => {
+            let (mut a, mut b) = (constant, term);
+            while let (Some((ha, ta)), Some((hb, tb))) = (a.as_cons(), b.as_cons()) {
+                if !head_constant_eq(ha, hb) {
+                    return false;
+                }
+                (a, b) = (ta, tb);
+            }
+            head_constant_eq(a, b)
+        }
+        _ => exact_eq(constant, term),
     }
 }
 

@@ -43,6 +43,7 @@ heads() ->
      {head_exact_float, m({1.0}, {1})},
      {head_exact_int, m({1}, {1.0})},
      {head_float, m({2.5}, {2.5})},
+     {head_zero, head_zero()},
      {head_big, m({1 bsl 80}, {1 bsl 80})},
      {head_big_var, t({1 bsl 80, 1 bsl 80}, [{{'$1', '$1'}, [], ['$1']}])},
      {head_bin, m({<<"abc">>}, {<<"abc">>})},
@@ -78,6 +79,13 @@ heads() ->
                 || X <- [{a, b}, {c, b}, {c, d}, c]]},
      {clause_guard_falls_through,
       t({5}, [{{'$1'}, [{'>', '$1', 10}], [big]}, {{'$1'}, [], [small]}])}].
+
+%% -0.0 made at run time (the compiler may fold a literal -0.0 to 0.0).
+head_zero() ->
+    <<N/float>> = <<128, 0:56>>,
+    [m({0.0}, {N}), m({N}, {N}), m({[0.0]}, {[N]}), m({a, 0.0}, {a, N}),
+     m({#{a => 0.0}}, {#{a => N}}), m({0.0, N}, {'$1', '$1'}), m({{0.0}, x}, {{N}, '_'}),
+     g(0.0, N, {'=:=', '$1', '$2'}), t({N}, [{{'$1'}, [], [{'<', '$1', 0.0}]}])].
 
 guard_types() ->
     Values = [an_atom, 1, 1 bsl 70, 1.5, [], [a], {t}, #{}, <<"b">>, <<1:3>>,
