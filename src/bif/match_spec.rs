@@ -305,7 +305,7 @@ fn clause_keeps_key(keypos: usize, head: Term, body: Term) -> bool {
 /// `{const, T}`.
 fn rebuilds(matched: Term, built: Term, const_mode: bool) -> bool {
     let mut work = vec![(matched, built, const_mode)];
-    while let Some((a, mut b, mut const_mode)) = work.pop() {
+    while let Some((a, mut b, const_mode)) = work.pop() {
         if let Some((bh, bt)) = b.as_cons() {
             let Some((ah, at)) = a.as_cons() else {
                 return false;
