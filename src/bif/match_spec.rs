@@ -1,7 +1,13 @@
 //! Match specifications (`[{Head, Guards, Body}]`) as ETS runs them: the
 //! compiler and the runner, with erl's semantics for the `table` dialect
 //! (`erl_db_util.c`), and the natives `erlang:match_spec_test/3` and
-//! `ets:is_compiled_ms/1`.
+//! `ets:is_compiled_ms/1`. `match_spec_test/3` also runs the `trace`
+//! dialect as erl runs it there (heads written as argument lists,
+//! `message`, `return_trace`, `exception_trace`, `caller`, `silent`,
+//! `display`, `get_tcw`/`set_tcw`; the forms that change trace or
+//! seq_trace state — `enable_trace`, `disable_trace`, `trace`,
+//! `set_seq_token`, `process_dump` — are rejected, as oxbeam has no
+//! tracing).
 //!
 //! **Compiling.** [`MatchSpec::compile`] first copies the whole spec into a
 //! [`LiteralArea`] the spec owns, so every constant the compiled clauses keep
@@ -87,9 +93,14 @@ struct Clause {
     /// The slots in variable-number order (what `'$$'` lists).
     by_number: Box<[u32]>,
     guards: Box<[Expr]>,
-    /// The body's last expression: the result (the ones before it cannot
-    /// have effects in the table dialect, so they are not kept).
+    /// The body's last expression: the result.
     result: Expr,
+    /// The body's other expressions, kept in trace specs only (in the table
+    /// dialect they cannot have effects).
+    effects: Box<[Expr]>,
+    /// A trace spec whose head is one variable or `'_'`: it matches the
+    /// list of arguments, not a tuple of them.
+    head_takes_list: bool,
 }
 
 /// A compiled head pattern.
@@ -131,6 +142,14 @@ enum Expr {
     Or(Box<[Expr]>),
     AndAlso(Box<[Expr]>),
     OrElse(Box<[Expr]>),
+    /// Trace specs: `{message, E}` (the spec's result becomes E's value).
+    Message(Box<Expr>),
+    /// Trace specs: `{return_trace}`.
+    ReturnTrace,
+    /// Trace specs: `{exception_trace}`.
+    ExceptionTrace,
+    /// Trace specs: `{silent, E}` (ignored by `match_spec_test/3`).
+    Silent(Box<Expr>),
 }
 
 impl MatchSpec {
@@ -173,6 +192,62 @@ impl MatchSpec {
         }
     }
 
+    /// Compiles a spec of the `trace` dialect, for `match_spec_test/3`.
+    fn compile_trace(spec: Term) -> Result<MatchSpec, MsError> {
+        let mut area = LiteralArea::new();
+        let spec = copy_term(spec, &mut area);
+        let mut compiler = Compiler {
+            trace: true,
+            ..Compiler::default()
+        };
+        match compiler.spec(spec) {
+            Some(clauses) if compiler.errors.is_empty() => Ok(MatchSpec {
+                clauses,
+                _area: area,
+            }),
+            _ => Err(compiler.into_error()),
+        }
+    }
+
+    /// Runs a trace spec on a call's arguments (a proper list), as
+    /// `match_spec_test/3` does: `None` when no clause matches.
+    fn run_trace(&self, arguments: Term, process: &mut Process) -> Option<TraceOutcome> {
+        let elements = arguments.list_to_vec()?;
+        let as_tuple = build::tuple(&mut process.heap, &elements);
+        let mut scratch = Scratch::default();
+        for clause in &self.clauses {
+            scratch.vars.clear();
+            scratch.vars.resize(clause.slots, Term::NONE);
+            let matched = if clause.head_takes_list {
+                arguments
+            } else {
+                as_tuple
+            };
+            if !match_pat(&clause.head, matched, &mut scratch.vars) {
+                continue;
+            }
+            let mut run = Run {
+                object: arguments,
+                clause,
+                process: &mut *process,
+                scratch: &mut scratch,
+                trace: TraceOutcome::default(),
+            };
+            let guards_hold = clause
+                .guards
+                .iter()
+                .all(|guard| matches!(run.eval(guard, false), Ok(t) if t == Term::TRUE));
+            if !guards_hold {
+                continue;
+            }
+            for expr in clause.effects.iter().chain([&clause.result]) {
+                let _ = run.eval(expr, true);
+            }
+            return Some(run.trace);
+        }
+        None
+    }
+
     /// Runs the spec on one object: the result of the first clause whose
     /// head matches and whose guards are all `true`, built on `process`'s
     /// heap (never pointing into `object`'s storage or the spec's), or
@@ -198,6 +273,7 @@ impl MatchSpec {
                 clause,
                 process,
                 scratch,
+                trace: TraceOutcome::default(),
             };
             let guards_hold = clause
                 .guards
@@ -440,6 +516,17 @@ struct Run<'a> {
     clause: &'a Clause,
     process: &'a mut Process,
     scratch: &'a mut Scratch,
+    /// What a trace spec's body did.
+    trace: TraceOutcome,
+}
+
+/// The result of a trace spec's body: `{message, M}`'s last `M`, and the
+/// flags `{return_trace}` and `{exception_trace}` set.
+#[derive(Default)]
+struct TraceOutcome {
+    message: Option<Term>,
+    return_trace: bool,
+    exception_trace: bool,
 }
 
 /// A guard expression failed (in a guard, the clause does not match).
@@ -545,6 +632,23 @@ impl Run<'_> {
                 }
                 self.eval(last, catching)
             }
+            Expr::Message(arg) => {
+                let value = self.eval(arg, catching)?;
+                self.trace.message = Some(value);
+                Ok(Term::TRUE)
+            }
+            Expr::Silent(arg) => {
+                self.eval(arg, catching)?;
+                Ok(Term::TRUE)
+            }
+            Expr::ReturnTrace => {
+                self.trace.return_trace = true;
+                Ok(Term::TRUE)
+            }
+            Expr::ExceptionTrace => {
+                self.trace.exception_trace = true;
+                Ok(Term::TRUE)
+            }
         }
     }
 
@@ -572,10 +676,21 @@ const MAX_DEPTH: usize = 1000;
 /// erl keeps at most 99 characters of an error string.
 const ERROR_STRING_MAX: usize = 99;
 
+/// Whether a head pattern matches tuples only.
+fn is_tuple_pat(pat: &Pat) -> bool {
+    match pat {
+        Pat::Tuple(_) => true,
+        Pat::Exact(t) => t.is_tuple(),
+        _ => false,
+    }
+}
+
 /// The state of compiling one spec: errors so far and the variables of the
 /// current clause.
 #[derive(Default)]
 struct Compiler {
+    /// The `trace` dialect (`erlang:match_spec_test(Args, Spec, trace)`).
+    trace: bool,
     errors: Vec<String>,
     system_limit: bool,
     /// Variable number -> slot, for the clause being compiled.
@@ -738,30 +853,43 @@ impl Compiler {
     fn clause_parts(&mut self, head: Term, guards: Term, body: Option<Term>) -> Option<Clause> {
         self.vars.clear();
         self.depth = 0;
-        let head = self.pat(head)?;
+        let head = if self.trace && (head.is_list() || head.is_nil()) {
+            self.arguments_pat(head)?
+        } else {
+            self.pat(head)?
+        };
+        let head_takes_list = matches!(head, Pat::Bind(_) | Pat::Skip);
+        if self.trace && !head_takes_list && !is_tuple_pat(&head) {
+            self.error("Match head is invalid in this context.".into());
+            return None;
+        }
         let slots = self.vars.len();
         let mut numbered: Vec<(u64, u32)> = self.vars.iter().map(|(&n, &s)| (n, s)).collect();
         numbered.sort_unstable();
         let by_number = numbered.into_iter().map(|(_, slot)| slot).collect();
         let guards = self.expr_list(guards, true).unwrap_or_default();
-        let result = match body {
-            None => Expr::Const(Term::TRUE),
+        let mut body = match body {
+            None => Vec::new(),
             Some(body) => {
-                if !body.is_list() {
+                if !self.trace && !body.is_list() {
                     self.error("Body clause does not return anything.".into());
                     return None;
                 }
-                self.expr_list(body, false)
-                    .and_then(|mut exprs| exprs.pop())
-                    .unwrap_or(Expr::Const(Term::TRUE))
+                self.expr_list(body, false).unwrap_or_default()
             }
         };
+        let result = body.pop().unwrap_or(Expr::Const(Term::TRUE));
+        if !self.trace {
+            body.clear();
+        }
         Some(Clause {
             head,
             slots,
             by_number,
             guards: guards.into_boxed_slice(),
             result,
+            effects: body.into_boxed_slice(),
+            head_takes_list,
         })
     }
 
@@ -778,6 +906,22 @@ impl Compiler {
         let result = f(self);
         self.depth -= 1;
         result
+    }
+
+    /// The head of a trace spec written as a list: a tuple of the arguments.
+    fn arguments_pat(&mut self, head: Term) -> Option<Pat> {
+        let Some(elements) = head.list_to_vec() else {
+            self.error(format!(
+                "Match expression part {} is not a proper list.",
+                shown(head)
+            ));
+            return None;
+        };
+        let pats = elements
+            .iter()
+            .map(|&e| self.pat(e))
+            .collect::<Option<Vec<Pat>>>()?;
+        Some(Pat::Tuple(pats.into_boxed_slice()))
     }
 
     /// A head pattern; `None` after an error (which ends the compilation).
@@ -1001,16 +1145,26 @@ impl Compiler {
             }
             _ => {
                 if let Some(&(_, form)) = TRACE_FORMS.iter().find(|(n, _)| *n == name) {
-                    self.error(format!("Special form '{form}' used in wrong dialect."));
-                    return Expr::Const(Term::NIL);
+                    if !self.trace {
+                        self.error(format!("Special form '{form}' used in wrong dialect."));
+                        return Expr::Const(Term::NIL);
+                    }
+                    return self.trace_form(term, name, form, args, in_guard);
                 }
                 let arity = args.len() as u32;
                 let function = shown(elements[0]);
-                if TRACE_ONLY_BIFS.contains(&(name, arity)) {
-                    self.error(format!(
-                        "Function {function}/{arity} cannot be called in this context."
-                    ));
-                    return Expr::Const(Term::NIL);
+                match (name, arity) {
+                    ("get_tcw", 0) if self.trace => return Expr::Call(get_tcw, Box::new([])),
+                    ("set_tcw", 1) if self.trace && !in_guard => {
+                        return Expr::Call(set_tcw_fake, self.exprs_last_first(args, in_guard))
+                    }
+                    _ if TRACE_ONLY_BIFS.contains(&(name, arity)) => {
+                        self.error(format!(
+                            "Function {function}/{arity} cannot be called in this context."
+                        ));
+                        return Expr::Const(Term::NIL);
+                    }
+                    _ => {}
                 }
                 let native = GUARD_BIFS
                     .contains(&(name, arity))
@@ -1031,39 +1185,144 @@ impl Compiler {
     }
 }
 
+impl Compiler {
+    /// A special form of trace specs, as `match_spec_test/3` runs it: in a
+    /// BIF, so `{caller}` is `undefined`; oxbeam has no sequential tracing,
+    /// so there is no token. The forms that change trace or seq_trace state
+    /// are not supported.
+    fn trace_form(
+        &mut self,
+        term: Term,
+        name: &str,
+        form: &str,
+        args: &[Term],
+        in_guard: bool,
+    ) -> Expr {
+        // erl checks the context first (these may not be in guards, but
+        // is_seq_trace), then the arguments.
+        if in_guard && name != "is_seq_trace" {
+            self.error(format!("Special form '{form}' called in guard context."));
+            return Expr::Const(Term::NIL);
+        }
+        let one_argument = match name {
+            "message" | "display" | "silent" => true,
+            "return_trace" | "exception_trace" | "is_seq_trace" | "get_seq_token" | "caller"
+            | "caller_line" => false,
+            _ => {
+                self.error(format!("Special form '{form}' is not supported by oxbeam."));
+                return Expr::Const(Term::NIL);
+            }
+        };
+        if args.len() != usize::from(one_argument) {
+            let problem = if one_argument {
+                "with wrong number of arguments"
+            } else {
+                "with arguments"
+            };
+            self.error(format!(
+                "Special form '{form}' called {problem} in {}.",
+                shown(term)
+            ));
+            return Expr::Const(Term::NIL);
+        }
+        match name {
+            "message" => Expr::Message(Box::new(self.expr(args[0], in_guard))),
+            "silent" => Expr::Silent(Box::new(self.expr(args[0], in_guard))),
+            "display" => {
+                let erlang = Atom::intern("erlang").expect("an atom");
+                let display = Atom::intern("display").expect("an atom");
+                match lookup(erlang, display, 1) {
+                    Some(native) => Expr::Call(native, Box::new([self.expr(args[0], in_guard)])),
+                    None => Expr::Const(Term::TRUE),
+                }
+            }
+            "return_trace" => Expr::ReturnTrace,
+            "exception_trace" => Expr::ExceptionTrace,
+            "is_seq_trace" => Expr::Const(Term::FALSE),
+            "get_seq_token" => Expr::Const(Term::NIL),
+            _ => Expr::Const(Term::atom(atoms::UNDEFINED)),
+        }
+    }
+}
+
+/// `get_tcw()` in trace specs: the trace control word, which only
+/// `erlang:system_flag/2` would set (not in oxbeam), so 0.
+fn get_tcw(_: &mut Process, _: &[Term]) -> NativeResult {
+    Ok(Term::small(0))
+}
+
+/// `set_tcw(Word)` as `match_spec_test/3` runs it (erl's fake, which sets
+/// nothing): the old word, for a word of 32 bits.
+fn set_tcw_fake(_: &mut Process, args: &[Term]) -> NativeResult {
+    match args[0].as_small() {
+        Some(word) if (0..=u32::MAX as i64).contains(&word) => Ok(Term::small(0)),
+        _ => Err(Raised::badarg()),
+    }
+}
+
 /// `erlang:match_spec_test(Term, MatchSpec, table)`: `{ok, Result, [],
 /// Warnings}` (`Result` is `false` when no clause matches) or `{error,
 /// Errors}`, each error `{error, String}`.
 fn match_spec_test(process: &mut Process, args: &[Term]) -> NativeResult {
     let (object, spec, kind) = (args[0], args[1], args[2]);
-    if !is_atom_named(kind, "table") {
-        return Err(Raised::badarg());
-    }
-    match MatchSpec::compile(spec) {
-        Ok(compiled) => {
-            let result = compiled.run(object, process).unwrap_or(Term::FALSE);
-            let ok = Term::atom(atoms::OK);
-            Ok(build::tuple(
-                &mut process.heap,
-                &[ok, result, Term::NIL, Term::NIL],
-            ))
+    let trace = match kind.as_atom().map(Atom::name) {
+        Some("table") => false,
+        Some("trace") if object.is_list() || object.is_nil() => true,
+        _ => return Err(Raised::badarg()),
+    };
+    let compiled = if trace {
+        MatchSpec::compile_trace(spec)
+    } else {
+        MatchSpec::compile(spec)
+    };
+    let compiled = match compiled {
+        Ok(compiled) => compiled,
+        Err(error) => return Ok(error_result(process, &error)),
+    };
+    let (result, flags) = if trace {
+        let outcome = compiled.run_trace(object, process).unwrap_or(TraceOutcome {
+            message: Some(Term::FALSE),
+            ..TraceOutcome::default()
+        });
+        let mut flags = Vec::new();
+        if outcome.return_trace {
+            flags.push(atom_term("return_trace"));
         }
-        Err(error) => {
-            let heap = &mut process.heap;
-            let error_atom = Term::atom(atoms::ERROR);
-            let items: Vec<Term> = error
-                .errors
-                .iter()
-                .map(|text| {
-                    let chars: Vec<Term> = text.chars().map(|c| Term::small(c as i64)).collect();
-                    let string = build::list(heap, &chars);
-                    build::tuple(heap, &[error_atom, string])
-                })
-                .collect();
-            let list = build::list(heap, &items);
-            Ok(build::tuple(heap, &[error_atom, list]))
+        if outcome.exception_trace {
+            flags.push(atom_term("exception_trace"));
         }
-    }
+        let flags = build::list(&mut process.heap, &flags);
+        (outcome.message.unwrap_or(Term::TRUE), flags)
+    } else {
+        let result = compiled.run(object, process).unwrap_or(Term::FALSE);
+        (result, Term::NIL)
+    };
+    let ok = Term::atom(atoms::OK);
+    Ok(build::tuple(
+        &mut process.heap,
+        &[ok, result, flags, Term::NIL],
+    ))
+}
+
+fn atom_term(name: &str) -> Term {
+    Term::atom(Atom::intern(name).expect("an atom"))
+}
+
+/// `{error, [{error, String}]}` for a spec that does not compile.
+fn error_result(process: &mut Process, error: &MsError) -> Term {
+    let heap = &mut process.heap;
+    let error_atom = Term::atom(atoms::ERROR);
+    let items: Vec<Term> = error
+        .errors
+        .iter()
+        .map(|text| {
+            let chars: Vec<Term> = text.chars().map(|c| Term::small(c as i64)).collect();
+            let string = build::list(heap, &chars);
+            build::tuple(heap, &[error_atom, string])
+        })
+        .collect();
+    let list = build::list(heap, &items);
+    build::tuple(heap, &[error_atom, list])
 }
 
 /// `ets:is_compiled_ms(Term)`: compiled specs (`ets:match_spec_compile/1`)

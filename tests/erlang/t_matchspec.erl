@@ -235,8 +235,53 @@ errors() ->
     [{error_specs, [t(Obj, S) || S <- Specs]}].
 
 direct() ->
-    [{mst_table, erlang:match_spec_test({a, 1}, [{{'$1', '$2'}, [{is_integer, '$2'}], [{{'$2', '$1'}}]}], table)},
+    [{mst_trace, trace()},
+     {mst_table, erlang:match_spec_test({a, 1}, [{{'$1', '$2'}, [{is_integer, '$2'}], [{{'$2', '$1'}}]}], table)},
      {mst_table_nomatch, erlang:match_spec_test({a, 1}, [{{'$1', '$1'}, [], ['$_']}], table)},
      {mst_table_error, erlang:match_spec_test({a, 1}, [{'_', [], []}], table)},
      {mst_bad_kind, try erlang:match_spec_test({a, 1}, [{'_', [], [x]}], other) catch error:R -> R end},
      {is_compiled_ms, [ets:is_compiled_ms(X) || X <- [a, [], [{'_', [], ['$_']}], make_ref()]]}].
+
+%% The trace dialect as match_spec_test/3 runs it (in a BIF: no caller, no
+%% seq_trace token, set_tcw changes nothing).
+trace() ->
+    A = [a, 1, [x]],
+    Specs = [
+        [{'_', [], []}],
+        [{'$1', [], [{message, '$1'}]}],
+        [{['$1', '$2', '_'], [{is_integer, '$2'}], [{message, {{'$2', '$1'}}}]}],
+        [{['$1', '$2'], [], [{message, x}]}],
+        [{{'$1', '$2', '$3'}, [], [{message, '$_'}]}],
+        [{['$1', '$2', '$3'], [], [{return_trace}]}],
+        [{['$1', '$2', '$3'], [], [{exception_trace}, {return_trace}, {message, false}]}],
+        [{['$1', '$2', '$3'], [], [{message, {caller}}, {caller_line}]}],
+        [{['$1', '$2', '$3'], [{is_seq_trace}], [x]}],
+        [{['$1', '$2', '$3'], [{'not', {is_seq_trace}}], [{message, {get_seq_token}}]}],
+        [{['$1', '$2', '$3'], [], [{message, {get_tcw}}]}],
+        [{['$1', '$2', '$3'], [], [{message, {set_tcw, 5}}]}],
+        [{['$1', '$2', '$3'], [], [{message, {set_tcw, -5}}]}],
+        [{['$1', '$2', '$3'], [{get_tcw}], [x]}],
+        [{['$1', '$2', '$3'], [{set_tcw, 1}], [x]}],
+        [{['$1', '$2', '$3'], [{message, 1}], [x]}],
+        [{['$1', '$2', '$3'], [{return_trace}], [x]}],
+        [{['$1', '$2', '$3'], [{caller}], [x]}],
+        [{['$1', '$2', '$3'], [], [{message, 1, 2}]}],
+        [{['$1', '$2', '$3'], [], [{return_trace, 1}]}],
+        [{['$1', '$2', '$3'], [], [{caller, 1}]}],
+        [{['$1', '$2', '$3'], [], [{silent, true}, {message, s}]}],
+        [{['$1', '$2', '$3'], [], [{silent}]}],
+        [{['$1', '$2', '$3'], [], [{is_seq_trace, 1}]}],
+        [{foo, [], []}],
+        [{#{}, [], []}],
+        [{[a | b], [], []}],
+        [{[], [], []}],
+        [{['$1', '$1', '_'], [], []}],
+        [{['$1', '$2', '$3'], [], x}],
+        [{['$1', '$2', '$3'], [], [{message, {hd, '$1'}}]}],
+        [{['$1', '$2', '$3'], [], [{message, {{'$1', {const, '$2'}}}}]}],
+        [{[a, 1, '$1'], [], [{message, '$1'}]}, {'_', [], [{message, other}]}],
+        [{[b, '_', '_'], [], [{message, no}]}, {'_', [], [{message, '$_'}]}]
+    ],
+    [erlang:match_spec_test(A, S, trace) || S <- Specs]
+        ++ [erlang:match_spec_test([], [{[], [], [{message, empty}]}], trace),
+            try erlang:match_spec_test(notalist, [{'_', [], []}], trace) catch error:R -> R end].
