@@ -150,6 +150,28 @@ enum Expr {
     ExceptionTrace,
     /// Trace specs: `{silent, E}` (ignored by `match_spec_test/3`).
     Silent(Box<Expr>),
+    /// Stands for an expression with an error: the spec is rejected, so it
+    /// never runs.
+    Invalid,
+}
+
+impl Expr {
+    /// Whether erl's compiler takes the expression for a constant, which
+    /// decides whether it compiles a map's keys again (and reports their
+    /// errors twice).
+    fn is_constant(&self) -> bool {
+        match self {
+            Expr::Const(_) => true,
+            Expr::Tuple(elements) => elements.iter().all(Expr::is_constant),
+            Expr::List(elements, tail) => {
+                elements.iter().all(Expr::is_constant) && tail.is_constant()
+            }
+            Expr::Map(pairs) => pairs
+                .iter()
+                .all(|(k, v)| k.is_constant() && v.is_constant()),
+            _ => false,
+        }
+    }
 }
 
 impl MatchSpec {
@@ -649,6 +671,7 @@ impl Run<'_> {
                 self.trace.exception_trace = true;
                 Ok(Term::TRUE)
             }
+            Expr::Invalid => fail(),
         }
     }
 
@@ -1018,7 +1041,7 @@ impl Compiler {
     /// is a placeholder (the spec is rejected anyway).
     fn expr(&mut self, term: Term, in_guard: bool) -> Expr {
         self.nest(term, |c| Some(c.expr_inner(term, in_guard)))
-            .unwrap_or(Expr::Const(Term::NIL))
+            .unwrap_or(Expr::Invalid)
     }
 
     fn expr_inner(&mut self, term: Term, in_guard: bool) -> Expr {
@@ -1029,7 +1052,7 @@ impl Compiler {
                         Some(&slot) => Expr::Var(slot),
                         None => {
                             self.error(format!("Variable ${n} is unbound."));
-                            Expr::Const(Term::NIL)
+                            Expr::Invalid
                         }
                     }
                 } else if is_atom_named(term, "$_") {
@@ -1050,24 +1073,7 @@ impl Compiler {
                 let tail = self.expr(rest, in_guard);
                 Expr::List(elements.into_boxed_slice(), Box::new(tail))
             }
-            View::Map(m) => {
-                // erl compiles the values, last first, then the keys, last
-                // first: errors come in that order.
-                let pairs: Vec<(Term, Term)> = m.iterator_order().into_iter().collect();
-                let mut values: Vec<Expr> = pairs
-                    .iter()
-                    .rev()
-                    .map(|&(_, v)| self.expr(v, in_guard))
-                    .collect();
-                let mut keys: Vec<Expr> = pairs
-                    .iter()
-                    .rev()
-                    .map(|&(k, _)| self.expr(k, in_guard))
-                    .collect();
-                values.reverse();
-                keys.reverse();
-                Expr::Map(keys.into_iter().zip(values).collect())
-            }
+            View::Map(m) => self.map_expr(m, in_guard),
             View::Tuple(&[inner]) if inner.is_tuple() => {
                 let elements = inner.as_tuple().unwrap_or_default();
                 Expr::Tuple(self.exprs_last_first(elements, in_guard))
@@ -1084,10 +1090,45 @@ impl Compiler {
                     "{} is neither a function call, nor a tuple (tuples are written {{{{ ... }}}}).",
                     shown(term)
                 ));
-                Expr::Const(Term::NIL)
+                Expr::Invalid
             }
             _ => Expr::Const(term),
         }
+    }
+
+    /// A map construction, compiled in erl's order, which orders its
+    /// errors (and repeats some of them, as erl compiles some parts twice).
+    fn map_expr(&mut self, map: MapRef<'_>, in_guard: bool) -> Expr {
+        let pairs = map.iterator_order();
+        let (key_terms, value_terms): (Vec<Term>, Vec<Term>) = pairs.iter().copied().unzip();
+        if map.is_hamt() {
+            // erl first compiles pairs (key, value), in `maps:to_list/1`'s
+            // order, until one is not constant, then every pair again.
+            let pairs = map.to_list_order();
+            for &(k, v) in &pairs {
+                let errors = self.errors.len();
+                let constant =
+                    self.expr(k, in_guard).is_constant() & self.expr(v, in_guard).is_constant();
+                if !constant || self.errors.len() > errors {
+                    break;
+                }
+            }
+            return Expr::Map(
+                pairs
+                    .iter()
+                    .map(|&(k, v)| (self.expr(k, in_guard), self.expr(v, in_guard)))
+                    .collect(),
+            );
+        }
+        // A flat map: the values, last first, then the keys, last first; the
+        // keys once more when only the values were constant.
+        let values = self.exprs_last_first(&value_terms, in_guard);
+        let mut keys = self.exprs_last_first(&key_terms, in_guard);
+        let values_constant = values.iter().all(Expr::is_constant);
+        if values_constant && !keys.iter().all(Expr::is_constant) {
+            keys = self.exprs_last_first(&key_terms, in_guard);
+        }
+        Expr::Map(keys.into_vec().into_iter().zip(values.into_vec()).collect())
     }
 
     /// Compiles `terms` last first (erl's order, which orders its errors)
@@ -1115,7 +1156,7 @@ impl Compiler {
                         "Special form 'const' called with more than one argument in {}.",
                         shown(term)
                     ));
-                    Expr::Const(Term::NIL)
+                    Expr::Invalid
                 }
             }
             "and" | "or" | "andalso" | "andthen" | "orelse" if args.is_empty() => {
@@ -1124,7 +1165,7 @@ impl Compiler {
                     "Special form '{form}' called without arguments in {}.",
                     shown(term)
                 ));
-                Expr::Const(Term::NIL)
+                Expr::Invalid
             }
             "and" => Expr::And(self.exprs_last_first(args, in_guard)),
             "or" => Expr::Or(self.exprs_last_first(args, in_guard)),
@@ -1140,14 +1181,14 @@ impl Compiler {
                         "Special form 'self' called with arguments in {}.",
                         shown(term)
                     ));
-                    Expr::Const(Term::NIL)
+                    Expr::Invalid
                 }
             }
             _ => {
                 if let Some(&(_, form)) = TRACE_FORMS.iter().find(|(n, _)| *n == name) {
                     if !self.trace {
                         self.error(format!("Special form '{form}' used in wrong dialect."));
-                        return Expr::Const(Term::NIL);
+                        return Expr::Invalid;
                     }
                     return self.trace_form(term, name, form, args, in_guard);
                 }
@@ -1162,7 +1203,7 @@ impl Compiler {
                         self.error(format!(
                             "Function {function}/{arity} cannot be called in this context."
                         ));
-                        return Expr::Const(Term::NIL);
+                        return Expr::Invalid;
                     }
                     _ => {}
                 }
@@ -1177,7 +1218,7 @@ impl Compiler {
                     Some(native) => Expr::Call(native, self.exprs_last_first(args, in_guard)),
                     None => {
                         self.error(format!("Function {function}/{arity} does_not_exist."));
-                        Expr::Const(Term::NIL)
+                        Expr::Invalid
                     }
                 }
             }
@@ -1202,7 +1243,7 @@ impl Compiler {
         // is_seq_trace), then the arguments.
         if in_guard && name != "is_seq_trace" {
             self.error(format!("Special form '{form}' called in guard context."));
-            return Expr::Const(Term::NIL);
+            return Expr::Invalid;
         }
         let one_argument = match name {
             "message" | "display" | "silent" => true,
@@ -1210,7 +1251,7 @@ impl Compiler {
             | "caller_line" => false,
             _ => {
                 self.error(format!("Special form '{form}' is not supported by oxbeam."));
-                return Expr::Const(Term::NIL);
+                return Expr::Invalid;
             }
         };
         if args.len() != usize::from(one_argument) {
@@ -1223,7 +1264,7 @@ impl Compiler {
                 "Special form '{form}' called {problem} in {}.",
                 shown(term)
             ));
-            return Expr::Const(Term::NIL);
+            return Expr::Invalid;
         }
         match name {
             "message" => Expr::Message(Box::new(self.expr(args[0], in_guard))),

@@ -232,7 +232,17 @@ errors() ->
          [{'_', [], [{[a, "string", 1.5, -3, <<"bin">>, 'Q', 'and', lists:seq(100, 140)], 1}]}],
          [{'_', [], [{1.5, 2}]}],
          [{'_', [], [{{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb}}, {x, y}]}]],
-    [{error_specs, [t(Obj, S) || S <- Specs]}].
+    Big = fun(F) -> maps:from_list([{I, F(I)} || I <- lists:seq(1, 40)]) end,
+    Var = fun(I) -> list_to_atom("$" ++ integer_to_list(I)) end,
+    Maps =
+        [[{'_', [], [#{'$1' => a}]}], [{'_', [], [#{{foo} => a, b => {bar}}]}],
+         [{'_', [], [#{{foo} => a, b => c}]}], [{'_', [], [#{{foo} => '$1'}]}],
+         [{'_', [], [Big(Var)]}], [{'_', [], [Big(fun(_) -> '$1' end)]}],
+         [{'_', [], [Big(fun(I) when I < 20 -> I; (I) -> Var(I) end)]}],
+         [{'_', [], [maps:put({bad}, x, Big(fun(I) -> I end))]}],
+         [{{'$1'}, [], [Big(fun(I) -> {{I, '$1'}} end)]}]],
+    [{error_specs, [t(Obj, S) || S <- Specs]},
+     {map_specs, [t({x}, S) || S <- Maps]}].
 
 direct() ->
     [{mst_trace, trace()},
