@@ -43,6 +43,7 @@ heads() ->
      {head_exact_float, m({1.0}, {1})},
      {head_exact_int, m({1}, {1.0})},
      {head_float, m({2.5}, {2.5})},
+     {head_zero, head_zero()},
      {head_big, m({1 bsl 80}, {1 bsl 80})},
      {head_big_var, t({1 bsl 80, 1 bsl 80}, [{{'$1', '$1'}, [], ['$1']}])},
      {head_bin, m({<<"abc">>}, {<<"abc">>})},
@@ -78,6 +79,13 @@ heads() ->
                 || X <- [{a, b}, {c, b}, {c, d}, c]]},
      {clause_guard_falls_through,
       t({5}, [{{'$1'}, [{'>', '$1', 10}], [big]}, {{'$1'}, [], [small]}])}].
+
+%% -0.0 made at run time (the compiler may fold a literal -0.0 to 0.0).
+head_zero() ->
+    <<N/float>> = <<128, 0:56>>,
+    [m({0.0}, {N}), m({N}, {N}), m({[0.0]}, {[N]}), m({a, 0.0}, {a, N}),
+     m({#{a => 0.0}}, {#{a => N}}), m({0.0, N}, {'$1', '$1'}), m({{0.0}, x}, {{N}, '_'}),
+     g(0.0, N, {'=:=', '$1', '$2'}), t({N}, [{{'$1'}, [], [{'<', '$1', 0.0}]}])].
 
 guard_types() ->
     Values = [an_atom, 1, 1 bsl 70, 1.5, [], [a], {t}, #{}, <<"b">>, <<1:3>>,
@@ -224,11 +232,66 @@ errors() ->
          [{'_', [], [{[a, "string", 1.5, -3, <<"bin">>, 'Q', 'and', lists:seq(100, 140)], 1}]}],
          [{'_', [], [{1.5, 2}]}],
          [{'_', [], [{{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb}}, {x, y}]}]],
-    [{error_specs, [t(Obj, S) || S <- Specs]}].
+    Big = fun(F) -> maps:from_list([{I, F(I)} || I <- lists:seq(1, 40)]) end,
+    Var = fun(I) -> list_to_atom("$" ++ integer_to_list(I)) end,
+    Maps =
+        [[{'_', [], [#{'$1' => a}]}], [{'_', [], [#{{foo} => a, b => {bar}}]}],
+         [{'_', [], [#{{foo} => a, b => c}]}], [{'_', [], [#{{foo} => '$1'}]}],
+         [{'_', [], [Big(Var)]}], [{'_', [], [Big(fun(_) -> '$1' end)]}],
+         [{'_', [], [Big(fun(I) when I < 20 -> I; (I) -> Var(I) end)]}],
+         [{'_', [], [maps:put({bad}, x, Big(fun(I) -> I end))]}],
+         [{{'$1'}, [], [Big(fun(I) -> {{I, '$1'}} end)]}]],
+    [{error_specs, [t(Obj, S) || S <- Specs]},
+     {map_specs, [t({x}, S) || S <- Maps]}].
 
 direct() ->
-    [{mst_table, erlang:match_spec_test({a, 1}, [{{'$1', '$2'}, [{is_integer, '$2'}], [{{'$2', '$1'}}]}], table)},
+    [{mst_trace, trace()},
+     {mst_table, erlang:match_spec_test({a, 1}, [{{'$1', '$2'}, [{is_integer, '$2'}], [{{'$2', '$1'}}]}], table)},
      {mst_table_nomatch, erlang:match_spec_test({a, 1}, [{{'$1', '$1'}, [], ['$_']}], table)},
      {mst_table_error, erlang:match_spec_test({a, 1}, [{'_', [], []}], table)},
      {mst_bad_kind, try erlang:match_spec_test({a, 1}, [{'_', [], [x]}], other) catch error:R -> R end},
      {is_compiled_ms, [ets:is_compiled_ms(X) || X <- [a, [], [{'_', [], ['$_']}], make_ref()]]}].
+
+%% The trace dialect as match_spec_test/3 runs it (in a BIF: no caller, no
+%% seq_trace token, set_tcw changes nothing).
+trace() ->
+    A = [a, 1, [x]],
+    Specs = [
+        [{'_', [], []}],
+        [{'$1', [], [{message, '$1'}]}],
+        [{['$1', '$2', '_'], [{is_integer, '$2'}], [{message, {{'$2', '$1'}}}]}],
+        [{['$1', '$2'], [], [{message, x}]}],
+        [{{'$1', '$2', '$3'}, [], [{message, '$_'}]}],
+        [{['$1', '$2', '$3'], [], [{return_trace}]}],
+        [{['$1', '$2', '$3'], [], [{exception_trace}, {return_trace}, {message, false}]}],
+        [{['$1', '$2', '$3'], [], [{message, {caller}}, {caller_line}]}],
+        [{['$1', '$2', '$3'], [{is_seq_trace}], [x]}],
+        [{['$1', '$2', '$3'], [{'not', {is_seq_trace}}], [{message, {get_seq_token}}]}],
+        [{['$1', '$2', '$3'], [], [{message, {get_tcw}}]}],
+        [{['$1', '$2', '$3'], [], [{message, {set_tcw, 5}}]}],
+        [{['$1', '$2', '$3'], [], [{message, {set_tcw, -5}}]}],
+        [{['$1', '$2', '$3'], [{get_tcw}], [x]}],
+        [{['$1', '$2', '$3'], [{set_tcw, 1}], [x]}],
+        [{['$1', '$2', '$3'], [{message, 1}], [x]}],
+        [{['$1', '$2', '$3'], [{return_trace}], [x]}],
+        [{['$1', '$2', '$3'], [{caller}], [x]}],
+        [{['$1', '$2', '$3'], [], [{message, 1, 2}]}],
+        [{['$1', '$2', '$3'], [], [{return_trace, 1}]}],
+        [{['$1', '$2', '$3'], [], [{caller, 1}]}],
+        [{['$1', '$2', '$3'], [], [{silent, true}, {message, s}]}],
+        [{['$1', '$2', '$3'], [], [{silent}]}],
+        [{['$1', '$2', '$3'], [], [{is_seq_trace, 1}]}],
+        [{foo, [], []}],
+        [{#{}, [], []}],
+        [{[a | b], [], []}],
+        [{[], [], []}],
+        [{['$1', '$1', '_'], [], []}],
+        [{['$1', '$2', '$3'], [], x}],
+        [{['$1', '$2', '$3'], [], [{message, {hd, '$1'}}]}],
+        [{['$1', '$2', '$3'], [], [{message, {{'$1', {const, '$2'}}}}]}],
+        [{[a, 1, '$1'], [], [{message, '$1'}]}, {'_', [], [{message, other}]}],
+        [{[b, '_', '_'], [], [{message, no}]}, {'_', [], [{message, '$_'}]}]
+    ],
+    [erlang:match_spec_test(A, S, trace) || S <- Specs]
+        ++ [erlang:match_spec_test([], [{[], [], [{message, empty}]}], trace),
+            try erlang:match_spec_test(notalist, [{'_', [], []}], trace) catch error:R -> R end].

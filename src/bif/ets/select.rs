@@ -436,54 +436,6 @@ pub(super) fn select_delete(process: &mut Process, args: &[Term]) -> NativeResul
     Ok(build::int(&mut process.heap, count as i64))
 }
 
-/// Does every clause of `spec` return an object with the key it matched
-/// (erl's `db_match_keeps_key`): `'$_'`, or a tuple construction (or
-/// constant) whose key element is the head's key element or
-/// `{element, KeyPos, '$_'}`?
-fn keeps_key(spec: Term, keypos: usize) -> bool {
-    let Some(clauses) = spec.list_to_vec() else {
-        return false;
-    };
-    clauses.iter().all(|clause| {
-        let Some(&[head, _, body]) = clause.as_tuple() else {
-            return false;
-        };
-        let Some(Some(&[single])) = body.list_to_vec().as_deref().map(Some) else {
-            return false;
-        };
-        if single == atom("$_") {
-            return true;
-        }
-        let Some(match_key) = head.as_tuple().and_then(|t| t.get(keypos - 1)) else {
-            return false;
-        };
-        let (built, const_mode) = match single.as_tuple() {
-            Some(&[tag, t]) if tag == atom("const") => (t, true),
-            Some(&[t]) => (t, false),
-            _ => return false,
-        };
-        let Some(&body_key) = built.as_tuple().and_then(|t| t.get(keypos - 1)) else {
-            return false;
-        };
-        if exact_eq(*match_key, body_key) {
-            return true;
-        }
-        if !const_mode {
-            if let Some(&[tag, k]) = body_key.as_tuple() {
-                if tag == atom("const") && exact_eq(*match_key, k) {
-                    return true;
-                }
-            }
-            if let Some(&[f, pos, obj]) = body_key.as_tuple() {
-                return f == atom("element")
-                    && pos == Term::small(keypos as i64)
-                    && obj == atom("$_");
-            }
-        }
-        false
-    })
-}
-
 /// `select_replace(Tab, Spec)`: replaces each object for which the spec
 /// returns an object with the same key; how many were replaced.
 pub(super) fn select_replace(process: &mut Process, args: &[Term]) -> NativeResult {
@@ -492,7 +444,7 @@ pub(super) fn select_replace(process: &mut Process, args: &[Term]) -> NativeResu
         return fail("table_type");
     }
     let compiled = compile(process, Kind::Spec, args[1])?;
-    if !keeps_key(args[1], table.keypos()) {
+    if !crate::bif::match_spec::keeps_key(args[1], table.keypos()) {
         return badarg();
     }
     let keypos = table.keypos();
