@@ -77,6 +77,24 @@ impl From<crate::term::arith::ArithError> for Raised {
 
 pub type NativeResult = Result<Term, Raised>;
 
+thread_local! {
+    /// The `cause` a failing native adds to its frame's `error_info` map
+    /// (erts's `fvalue` with `EXF_HAS_EXT_INFO`), taken when the exception
+    /// is built.
+    static ERROR_CAUSE: std::cell::Cell<Option<Atom>> = const { std::cell::Cell::new(None) };
+}
+
+/// `badarg` whose stack frame says `#{cause => Cause, module => ...}`.
+pub fn badarg_with_cause(cause: &str) -> Raised {
+    ERROR_CAUSE.with(|c| c.set(Atom::intern(cause).ok()));
+    Raised::badarg()
+}
+
+/// The cause a native set for the exception being built (and forgets it).
+pub(crate) fn take_error_cause() -> Option<Atom> {
+    ERROR_CAUSE.with(|c| c.take())
+}
+
 /// A native function: the process and the arguments (`args.len()` is the
 /// function's arity).
 pub type NativeFn = fn(&mut Process, &[Term]) -> NativeResult;
@@ -107,10 +125,12 @@ pub mod binary;
 pub mod code;
 pub mod erlang;
 pub mod erts_internal;
+pub mod ets;
 pub mod init;
 pub mod io;
 pub mod lists;
 pub mod maps;
+pub mod match_spec;
 pub mod math;
 pub mod net_kernel;
 pub mod os;
@@ -129,12 +149,14 @@ const TABLES: &[&[&[Native]]] = &[
     &[io::NATIVES],
     &[lists::NATIVES],
     &[maps::NATIVES],
+    &[match_spec::ERLANG_NATIVES, match_spec::ETS_NATIVES],
     &[math::NATIVES],
     &[os::NATIVES],
     &[string::NATIVES],
     &[erts_internal::NATIVES],
     &[persistent_term::NATIVES],
     &[re::NATIVES],
+    &[ets::NATIVES],
     &[unicode::NATIVES],
     &[code::NATIVES],
     &[init::NATIVES],

@@ -199,6 +199,16 @@ impl LiteralArea {
         LiteralArea::default()
     }
 
+    /// An area of exactly `words` words in one chunk, for a term whose
+    /// size is known (an ETS object): no chunk-sized slack per term.
+    pub fn with_capacity(words: usize) -> LiteralArea {
+        LiteralArea {
+            chunks: vec![Chunk::new(words.max(1))],
+            used: 0,
+            binaries: Vec::new(),
+        }
+    }
+
     /// Total words allocated, for memory accounting.
     pub fn words(&self) -> usize {
         self.chunks.iter().map(|c| c.len).sum()

@@ -1555,6 +1555,7 @@ impl Interp<'_> {
         // caller's frame is on top, with error/2,3's Args instead of its arity.
         let mut caller_args = None;
         let mut error_info_item = None;
+        let cause = crate::bif::take_error_cause();
         let origin = match origin {
             Origin::Native(export, args) if export.module == atoms::ERLANG => {
                 match (export.function.name(), export.arity) {
@@ -1589,7 +1590,7 @@ impl Interp<'_> {
             Origin::Native(export, args) => {
                 let args = build::list(heap, args);
                 let location = match crate::bif::error_info_module(export.module) {
-                    Some(info_module) => error_info(heap, info_module),
+                    Some(info_module) => error_info(heap, info_module, cause),
                     None => Term::NIL,
                 };
                 frames.push(build::tuple(
@@ -1827,10 +1828,15 @@ fn location_term(heap: &mut impl crate::heap::TermAlloc, module: &Module, ip: us
 }
 
 /// `[{error_info, #{module => Module}}]`.
-fn error_info(heap: &mut crate::heap::ProcessHeap, module: &str) -> Term {
+fn error_info(heap: &mut crate::heap::ProcessHeap, module: &str, cause: Option<Atom>) -> Term {
     let key = Term::atom(Atom::intern("module").expect("atom"));
     let value = Term::atom(Atom::intern(module).expect("atom"));
-    let (map, _) = crate::term::map::from_pairs(heap, &[(key, value)]);
+    let mut pairs = vec![(key, value)];
+    if let Some(cause) = cause {
+        let key = Term::atom(Atom::intern("cause").expect("atom"));
+        pairs.push((key, Term::atom(cause)));
+    }
+    let (map, _) = crate::term::map::from_pairs(heap, &pairs);
     let tag = Term::atom(Atom::intern("error_info").expect("atom"));
     let pair = build::tuple(heap, &[tag, map]);
     build::list(heap, &[pair])

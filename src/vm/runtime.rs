@@ -721,6 +721,10 @@ impl Runtime {
         }
         p.receive_timer = None;
         self.timers.cancel_for(cell.pid);
+        // Its ETS tables go to their heirs or are deleted (and its table
+        // fixations end) before links and monitors hear of the end, as in
+        // erl.
+        crate::bif::ets::process_exited(cell.pid);
         if !p.aliases.is_empty() {
             let mut aliases = self.aliases.write();
             for key in &p.aliases {

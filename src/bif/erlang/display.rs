@@ -40,7 +40,7 @@ enum Work<'a> {
 }
 
 /// The bytes erts's `%T` prints for `term`.
-pub(super) fn display_text(term: Term) -> Vec<u8> {
+pub(crate) fn display_text(term: Term) -> Vec<u8> {
     let mut out = Vec::new();
     let mut work = vec![Work::Term(term)];
     while let Some(item) = work.pop() {

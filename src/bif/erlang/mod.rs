@@ -14,7 +14,7 @@ mod checksums;
 mod code;
 mod compare;
 mod dictionary;
-mod display;
+pub(crate) mod display;
 mod etf;
 mod floats;
 mod hash;
