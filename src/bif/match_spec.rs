@@ -14,8 +14,9 @@
 //! (head constants, `{const, T}`, keys of map patterns) lives as long as the
 //! spec and never points into a process heap. A head becomes a [`Pat`] tree:
 //! ground subterms (no variable, no `'_'`, no map) collapse into one exact
-//! (`=:=`) comparison; each `'$N'` gets a slot on its first occurrence and
-//! later occurrences compare with `=:=`. Guards and bodies become [`Expr`]
+//! comparison (`=:=`, but floats bit for bit, as erl's head matching); each
+//! `'$N'` gets a slot on its first occurrence and later occurrences compare
+//! with `=:=`. Guards and bodies become [`Expr`]
 //! trees; guard functions are the registered natives of `erlang`
 //! (`crate::bif::lookup`), so there is one implementation of each. Invalid
 //! specs give the same error strings, in the same order, as erl's compiler
@@ -32,6 +33,11 @@
 //! expression evaluates to `'EXIT'` at that point of the result. The result
 //! is copied onto the process heap at the end, so it never points into the
 //! object's storage (an ETS table) or into the spec.
+//!
+//! **For ETS.** [`MatchSpec::for_pattern`] makes the specs of `ets:match/2`
+//! and `match_object/2`; [`MatchSpec::bound_keys`] names the keys a spec can
+//! match, so a table can look them up instead of scanning; [`keeps_key`] is
+//! erl's check of the specs `ets:select_replace/2` accepts.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -111,7 +117,8 @@ enum Pat {
     Bind(u32),
     /// A later occurrence: must be `=:=` to the slot's value.
     Same(u32),
-    /// A ground subterm: the object's part must be `=:=` to it.
+    /// A ground subterm: the object's part must be equal to it
+    /// ([`head_constant_eq`]).
     Exact(Term),
     Tuple(Box<[Pat]>),
     /// A list: its elements and the pattern of what follows them.
