@@ -2,7 +2,7 @@
 //! `select/1,2,3`, `select_reverse/1,2,3`, `select_count/2`,
 //! `internal_select_delete/2` (behind `select_delete/2` and
 //! `match_delete/2`) and `select_replace/2`, on the engine of
-//! `bif/match_spec.rs`.
+//! `bif/match_spec/`.
 //!
 //! Order, as erl: a hash table is visited in iteration order (or, when the
 //! spec binds the key, only the buckets of those keys) and each match is
