@@ -71,7 +71,8 @@ monitored_crashes() ->
 %% What a trapping linked process sees (the same reasons).
 linked_crashes() ->
     Me = self(),
-    P = spawn(fun() ->
+    %% Monitored from the spawn on: P may be done before a later monitor/2.
+    {P, Ref} = spawn_monitor(fun() ->
                       process_flag(trap_exit, true),
                       R = [begin
                                C = spawn_link(?MODULE, crash, [K]),
@@ -79,7 +80,6 @@ linked_crashes() ->
                            end || K <- kinds()],
                       Me ! {linked, R}
               end),
-    Ref = monitor(process, P),
     R = receive {linked, X} -> X end,
     receive {'DOWN', Ref, process, P, normal} -> ok end,
     R.
