@@ -5,9 +5,10 @@
 # not counted), the ratio oxbeam/erl, and the geometric mean of the ratios.
 # Both VMs must return the same checksum.
 #
-#   bench/run.sh [-n N] [--no-build] [--oxbeam PATH] [NAME...]
+#   bench/run.sh [-n N] [-S N] [--no-build] [--oxbeam PATH] [NAME...]
 #
 #   -n N           runs per program and VM, the best counts (default 3)
+#   -S N           N scheduler threads on both VMs (erl +S N; default: one per core)
 #   --no-build     use the oxbeam binary as it is (default: cargo build --release first)
 #   --oxbeam PATH  the oxbeam binary (default: target/release/oxbeam)
 #   NAME...        programs to run, as b_fib or fib (default: every bench/b_*.erl)
@@ -17,20 +18,27 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 runs=3
+schedulers=
 build=yes
 oxbeam="$root/target/release/oxbeam"
 while [ $# -gt 0 ]; do
     case "$1" in
         -n) runs=$2; shift 2 ;;
+        -S) schedulers=$2; shift 2 ;;
         --no-build) build=no; shift ;;
         --oxbeam) oxbeam=$2; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
 done
 case "$runs" in
     ''|*[!0-9]*|0) echo "run.sh: -n needs a positive number" >&2; exit 2 ;;
+esac
+case "$schedulers" in
+    '') vm_flags= ;;
+    *[!0-9]*|0) echo "run.sh: -S needs a positive number" >&2; exit 2 ;;
+    *) vm_flags="+S $schedulers" ;;
 esac
 timeout=${BENCH_TIMEOUT:-900}
 
@@ -66,14 +74,15 @@ erl_info=$(erl -noshell -eval 'io:format("OTP ~s, erts ~s, emu_flavor ~s", [erla
 
 # One VM's result for a program: "MICROS CHECKSUM", or "error TEXT".
 measure_erl() {
-    timeout "$timeout" erl -noshell -pa "$tmp" -eval "
-        R = (catch bench_harness:measure($1, $runs)),
-        io:format(\"~w~n\", [R]),
-        halt()." 2>&1 | head -c 2000 | tr '\n' ' '
+    timeout "$timeout" erl $vm_flags -noshell -pa "$tmp" -eval "$(measure_expr "$1")" 2>&1 |
+        head -c 2000 | tr '\n' ' '
 }
 measure_oxbeam() {
-    timeout "$timeout" "$oxbeam" call -pa "$tmp" bench_harness measure "$1" "$runs" 2>&1 |
+    timeout "$timeout" "$oxbeam" $vm_flags -noshell -pa "$tmp" -eval "$(measure_expr "$1")" 2>&1 |
         head -c 2000 | tr '\n' ' '
+}
+measure_expr() {
+    echo "R = (catch bench_harness:measure($1, $runs)), io:format(\"~w~n\", [R]), halt()."
 }
 # "{Micros,Checksum} " -> "Micros Checksum"; anything else -> "error ...".
 parse() {
@@ -83,7 +92,7 @@ parse() {
     esac
 }
 
-echo "Best of $runs runs of run/0, timed inside each VM; erl: $erl_info."
+echo "Best of $runs runs of run/0, timed inside each VM; erl: $erl_info${schedulers:+; +S $schedulers}."
 echo
 echo "| program | erl ms | oxbeam ms | oxbeam/erl |"
 echo "| --- | ---: | ---: | ---: |"

@@ -1,11 +1,63 @@
-//! What the runtime writes to stderr itself: the error report of a
-//! process that crashed (erl's logger writes one for each).
+//! What the runtime reports itself: the error report of a process that
+//! crashed, handed to the logger process as erts hands it, and the slogan
+//! and crash dump of a halt with a slogan.
 
-use crate::term::{print, LocalPid, Term};
+use crate::heap::ProcessHeap;
+use crate::term::{atom::Atom, build, map, print, LocalPid, Term};
+use crate::vm::runtime::runtime;
+use crate::vm::signal::{Packet, Signal};
 
-/// `Error in process <0.N.0> with exit value: Reason`, as erl's logger
-/// reports a process that died of an error.
-pub fn process_error(pid: LocalPid, reason: Term) {
+/// Reports a process that died of an error: as erts does, a `{log, error,
+/// Format, [Pid, Reason], Metadata}` message to the process registered as
+/// `logger`, whose handlers format it (`Error in process ~p with exit
+/// value:~n~p~n`). Without a logger the report goes to stderr.
+pub fn process_error(pid: LocalPid, group_leader: Term, reason: Term, heap: &mut ProcessHeap) {
+    let logger = Atom::intern("logger")
+        .ok()
+        .and_then(|name| runtime().whereis(name));
+    match logger {
+        Some(logger) => {
+            let message = logger_message(pid, group_leader, reason, heap);
+            runtime().send(logger, Signal::Message(Packet::copy(message, heap)));
+        }
+        None => to_stderr(pid, reason),
+    }
+}
+
+/// The message erts's `erts_send_error_term_to_logger` builds.
+fn logger_message(pid: LocalPid, group_leader: Term, reason: Term, heap: &mut ProcessHeap) -> Term {
+    let atom = |name: &str| Term::atom(Atom::intern(name).expect("a short atom name"));
+    let format: Vec<Term> = "Error in process ~p with exit value:~n~p~n"
+        .bytes()
+        .map(|b| Term::small(i64::from(b)))
+        .collect();
+    let format = build::list(heap, &format);
+    let pid_term = Term::local_pid(pid);
+    let args = build::list(heap, &[pid_term, reason]);
+    let emulator = map::from_pairs(
+        heap,
+        &[(atom("emulator"), Term::TRUE), (atom("tag"), atom("error"))],
+    )
+    .0;
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64);
+    let time = build::int(heap, micros);
+    let metadata = map::from_pairs(
+        heap,
+        &[
+            (atom("error_logger"), emulator),
+            (atom("gl"), group_leader),
+            (atom("pid"), pid_term),
+            (atom("time"), time),
+        ],
+    )
+    .0;
+    build::tuple(heap, &[atom("log"), atom("error"), format, args, metadata])
+}
+
+/// The report as erl's default handler would print it, on stderr.
+fn to_stderr(pid: LocalPid, reason: Term) {
     eprintln!(
         "=ERROR REPORT==== {} ===\nError in process <0.{}.{}> with exit value:\n{}\n",
         timestamp(),

@@ -8,7 +8,10 @@
 //! signals in order when it next runs.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{
+    AtomicU32, AtomicU64, AtomicU8, AtomicUsize,
+    Ordering::{Relaxed, SeqCst},
+};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -53,6 +56,9 @@ pub struct ProcessCell {
     /// The process's priority as of its last time slice, for whoever
     /// wakes it.
     priority: AtomicU8,
+    /// How many times a `low` process has been passed over since it last
+    /// ran (see `Runtime::pass_over_low`).
+    low_skips: AtomicU8,
     registered_name: AtomicU32,
     body: parking_lot::Mutex<Option<Box<Process>>>,
 }
@@ -314,6 +320,7 @@ impl Runtime {
             signals: SegQueue::new(),
             state: AtomicU8::new(RUNNABLE),
             priority: AtomicU8::new(Priority::Normal as u8),
+            low_skips: AtomicU8::new(0),
             registered_name: AtomicU32::new(NO_NAME),
             body: parking_lot::Mutex::new(None),
         });
@@ -555,6 +562,10 @@ impl Runtime {
         registers: &mut Registers,
         local: &Worker<Arc<ProcessCell>>,
     ) {
+        if self.pass_over_low(&cell, local) {
+            local.push(cell);
+            return;
+        }
         let mut guard = cell.body.lock();
         let Some(p) = guard.as_deref_mut() else {
             return;
@@ -607,6 +618,24 @@ impl Runtime {
         }
     }
 
+    /// Whether to put a `low` process back instead of running it. Low and
+    /// normal processes share the run queues; as in BEAM, a low one is
+    /// passed over `RESCHEDULE_LOW` times while other work waits, so it
+    /// gets about one slice in eight that a normal process gets.
+    fn pass_over_low(&self, cell: &ProcessCell, local: &Worker<Arc<ProcessCell>>) -> bool {
+        const RESCHEDULE_LOW: u8 = 8;
+        if cell.priority() != Priority::Low {
+            return false;
+        }
+        let others_wait = !local.is_empty() || !self.queues.global.is_empty();
+        if others_wait && cell.low_skips.load(Relaxed) < RESCHEDULE_LOW {
+            cell.low_skips.fetch_add(1, Relaxed);
+            return true;
+        }
+        cell.low_skips.store(0, Relaxed);
+        false
+    }
+
     /// Makes a waiting process runnable (it has something to act on that
     /// did not come as a signal).
     pub fn wake(&self, cell: &Arc<ProcessCell>) {
@@ -649,7 +678,7 @@ impl Runtime {
         }
         if let Ending::Raised(e) = &ending {
             if e.class == crate::bif::Class::Error {
-                crate::vm::report::process_error(p.pid, reason);
+                crate::vm::report::process_error(p.pid, p.group_leader, reason, &mut p.heap);
             }
         }
         {
