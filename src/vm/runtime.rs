@@ -522,6 +522,19 @@ impl Runtime {
         }
     }
 
+    /// A process taken from another scheduler's run queue.
+    fn steal_from_others(&self, index: usize) -> Option<Arc<ProcessCell>> {
+        let stealers = self.queues.stealers.get()?;
+        let n = stealers.len();
+        (1..n).find_map(|k| loop {
+            match stealers[(index + k) % n].steal() {
+                Steal::Success(cell) => break Some(cell),
+                Steal::Empty => break None,
+                Steal::Retry => continue,
+            }
+        })
+    }
+
     /// A scheduler thread's loop.
     fn schedule(&self, index: usize, local: &Worker<Arc<ProcessCell>>) {
         let mut registers = Registers::new();
@@ -539,6 +552,14 @@ impl Runtime {
                 self.find_work(index, local)
             };
             match work {
+                Some(cell) if self.pass_over_low(&cell, local) => {
+                    // Behind the others here; if there are none, run one
+                    // from another scheduler's queue first.
+                    local.push(cell);
+                    if let Some(other) = self.steal_from_others(index) {
+                        self.run(other, &mut registers, local);
+                    }
+                }
                 Some(cell) => self.run(cell, &mut registers, local),
                 None => self.sleep(),
             }
@@ -562,10 +583,6 @@ impl Runtime {
         registers: &mut Registers,
         local: &Worker<Arc<ProcessCell>>,
     ) {
-        if self.pass_over_low(&cell, local) {
-            local.push(cell);
-            return;
-        }
         let mut guard = cell.body.lock();
         let Some(p) = guard.as_deref_mut() else {
             return;
@@ -627,7 +644,12 @@ impl Runtime {
         if cell.priority() != Priority::Low {
             return false;
         }
-        let others_wait = !local.is_empty() || !self.queues.global.is_empty();
+        let q = &self.queues;
+        let others_wait = !local.is_empty()
+            || !q.global.is_empty()
+            || q.stealers
+                .get()
+                .is_some_and(|s| s.iter().any(|s| !s.is_empty()));
         if others_wait && cell.low_skips.load(Relaxed) < RESCHEDULE_LOW {
             cell.low_skips.fetch_add(1, Relaxed);
             return true;
