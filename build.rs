@@ -9,7 +9,11 @@ use std::process::Command;
 /// The modules, with the `erlc` options of each. `init` has no line
 /// information, as erl's preloaded `init` has none: stack traces through it
 /// show `{init, start_it, 1, []}` as erl's do.
-const MODULES: &[(&str, &[&str])] = &[("init", &["+no_line_info"]), ("oxbeam_io", &[])];
+const MODULES: &[(&str, &[&str])] = &[
+    ("init", &["+no_line_info"]),
+    ("oxbeam_io", &[]),
+    ("oxbeam_kernel", &[]),
+];
 
 fn main() {
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");

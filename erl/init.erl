@@ -112,6 +112,7 @@ boot(Items) ->
     User = oxbeam_io:start(user),
     oxbeam_io:start(standard_error),
     group_leader(User, self()),
+    ok = oxbeam_kernel:start(),
     Init = self(),
     BootPid = spawn_link(fun() -> do_boot(Init, Items, User) end),
     loop(#state{boot_pid = BootPid}).

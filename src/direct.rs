@@ -25,6 +25,10 @@ const OWN_MODULES: &[(&str, &[u8])] = &[
         "oxbeam_io",
         include_bytes!(concat!(env!("OUT_DIR"), "/oxbeam_io.beam")),
     ),
+    (
+        "oxbeam_kernel",
+        include_bytes!(concat!(env!("OUT_DIR"), "/oxbeam_kernel.beam")),
+    ),
 ];
 
 /// The command line as erl's init sees it.

@@ -146,10 +146,8 @@ pub fn run_slice(
         reds: reductions,
     };
     let start = match entry {
-        Some(Entry::Export(export)) => interp
-            .enter(export)
-            .map(Entered::Code)
-            .map_err(|(origin, reason)| (origin, Raised::error(reason))),
+        // A native (spawn(erlang, send, ...)) runs at once, as apply runs it.
+        Some(Entry::Export(export)) => interp.enter_export(export),
         Some(Entry::Fun { arity }) => {
             let fun = interp.x[arity];
             interp.enter_fun(fun, arity)

@@ -7,18 +7,44 @@ use crate::term::{atom::Atom, build, map, print, LocalPid, Term};
 use crate::vm::runtime::runtime;
 use crate::vm::signal::{Packet, Signal};
 
+/// Who receives the runtime's reports (`erlang:system_flag(system_logger,
+/// Logger)`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SystemLogger {
+    /// The process registered as `logger` at the time of a report (erts's
+    /// default, given as the atom `logger`).
+    Registered,
+    /// Nobody: reports go to stderr.
+    Undefined,
+    Process(LocalPid),
+}
+
+static SYSTEM_LOGGER: parking_lot::Mutex<SystemLogger> =
+    parking_lot::Mutex::new(SystemLogger::Registered);
+
+/// Makes `logger` the system logger; returns the one before.
+pub fn set_system_logger(logger: SystemLogger) -> SystemLogger {
+    std::mem::replace(&mut *SYSTEM_LOGGER.lock(), logger)
+}
+
 /// Reports a process that died of an error: as erts does, a `{log, error,
-/// Format, [Pid, Reason], Metadata}` message to the process registered as
-/// `logger`, whose handlers format it (`Error in process ~p with exit
-/// value:~n~p~n`). Without a logger the report goes to stderr.
+/// Format, [Pid, Reason], Metadata}` message to the system logger, whose
+/// handlers format it (`Error in process ~p with exit value:~n~p~n`).
+/// Without a logger the report goes to stderr.
 pub fn process_error(pid: LocalPid, group_leader: Term, reason: Term, heap: &mut ProcessHeap) {
-    let logger = Atom::intern("logger")
-        .ok()
-        .and_then(|name| runtime().whereis(name));
+    let logger = match *SYSTEM_LOGGER.lock() {
+        SystemLogger::Registered => Atom::intern("logger")
+            .ok()
+            .and_then(|name| runtime().whereis(name)),
+        SystemLogger::Undefined => None,
+        SystemLogger::Process(pid) => Some(pid),
+    };
     match logger {
         Some(logger) => {
             let message = logger_message(pid, group_leader, reason, heap);
-            runtime().send(logger, Signal::Message(Packet::copy(message, heap)));
+            if !runtime().send(logger, Signal::Message(Packet::copy(message, heap))) {
+                to_stderr(pid, reason);
+            }
         }
         None => to_stderr(pid, reason),
     }

@@ -279,4 +279,30 @@ pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
     "module_loaded"/1 => module_loaded,
     "make_fun"/3 => make_fun,
     "system_info"/1 => system_info,
+    "system_flag"/2 => system_flag,
 );
+
+/// `erlang:system_flag/2`: the flags the runtime has, answering the old
+/// value; others are badarg.
+fn system_flag(process: &mut Process, args: &[Term]) -> NativeResult {
+    use crate::vm::report::{set_system_logger, SystemLogger};
+    match args[0].as_atom().map(|a| a.name()) {
+        Some("system_logger") => {
+            let new = match (args[1].as_local_pid(), args[1].as_atom().map(|a| a.name())) {
+                (Some(pid), _) => SystemLogger::Process(pid),
+                (None, Some("logger")) => SystemLogger::Registered,
+                (None, Some("undefined")) => SystemLogger::Undefined,
+                _ => return Err(Raised::badarg()),
+            };
+            Ok(match set_system_logger(new) {
+                SystemLogger::Registered => atom("logger"),
+                SystemLogger::Undefined => atom("undefined"),
+                SystemLogger::Process(pid) => Term::local_pid(pid),
+            })
+        }
+        _ => {
+            let _ = process;
+            Err(Raised::badarg())
+        }
+    }
+}

@@ -65,10 +65,30 @@ fn start_of(args: &[Term], storage: &mut Vec<Term>) -> Result<(), Raised> {
 
 fn spawn_with(process: &mut Process, start: Start, options: &SpawnOptions) -> LocalPid {
     match start {
-        Start::Mfa(m, f, args) => {
-            let export = export_entry(m, f, args.len() as u32);
-            runtime().spawn(Some(process), export, args, options, |_| {})
+        // spawn(erlang, apply, [M, F, Args] | [Fun, Args]) starts the
+        // applied function itself, as BEAM's apply trap does.
+        Start::Mfa(m, f, &[target, function, list])
+            if is_apply(m, f) && proper_length(list).is_some() =>
+        {
+            match (target.as_atom(), function.as_atom()) {
+                (Some(m), Some(f)) => {
+                    let args: Vec<Term> = list.list_iter().collect();
+                    spawn_with(process, Start::Mfa(m, f, &args), options)
+                }
+                _ => spawn_export(process, m, f, &[target, function, list], options),
+            }
         }
+        Start::Mfa(m, f, &[fun, list])
+            if is_apply(m, f) && fun_arg(fun).is_ok() && proper_length(list).is_some() =>
+        {
+            let apply = export_entry(m, f, 2);
+            runtime().spawn(Some(process), apply, &[fun, list], options, |child| {
+                let [fun, list] = [child.resume_args()[0], child.resume_args()[1]];
+                let args: Vec<Term> = list.list_iter().collect();
+                child.start_with_fun(fun, &args);
+            })
+        }
+        Start::Mfa(m, f, args) => spawn_export(process, m, f, args, options),
         Start::Fun(fun) => {
             // The fun is copied with the (empty) argument list, then set as
             // the call of the new process.
@@ -79,6 +99,21 @@ fn spawn_with(process: &mut Process, start: Start, options: &SpawnOptions) -> Lo
             })
         }
     }
+}
+
+fn is_apply(m: Atom, f: Atom) -> bool {
+    m == atoms::ERLANG && f.name() == "apply"
+}
+
+fn spawn_export(
+    process: &mut Process,
+    m: Atom,
+    f: Atom,
+    args: &[Term],
+    options: &SpawnOptions,
+) -> LocalPid {
+    let export = export_entry(m, f, args.len() as u32);
+    runtime().spawn(Some(process), export, args, options, |_| {})
 }
 
 fn fun_arg(term: Term) -> Result<Term, Raised> {

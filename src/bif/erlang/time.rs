@@ -14,7 +14,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
-use super::timezone::local_offset_seconds;
+use super::timezone::{days_from_civil, is_leap, local_offset_seconds};
 use crate::bif::{Native, NativeResult, Raised};
 use crate::term::{build, Term, SMALL_MIN};
 use crate::vm::process::Process;
@@ -237,7 +237,65 @@ fn universaltime(process: &mut Process, _: &[Term]) -> NativeResult {
     Ok(date_time_tuple(process, &date_time(now_seconds())))
 }
 
+/// Seconds since 1970 of a `{{Y, M, D}, {H, Mi, S}}` term, when it is a
+/// valid date and time of a year from 0 on.
+fn seconds_of_date_time(term: Term) -> Option<i64> {
+    let &[date, time] = term.as_tuple()? else {
+        return None;
+    };
+    let small = |t: Term| t.is_small().then(|| t.small_value());
+    let parts = |t: Term| -> Option<[i64; 3]> {
+        let &[a, b, c] = t.as_tuple()? else {
+            return None;
+        };
+        Some([small(a)?, small(b)?, small(c)?])
+    };
+    let [year, month, day] = parts(date)?;
+    let [hour, minute, second] = parts(time)?;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => return None,
+    };
+    let valid = year >= 0
+        && (1..=days_in_month).contains(&day)
+        && (0..24).contains(&hour)
+        && (0..60).contains(&minute)
+        && (0..60).contains(&second);
+    valid.then(|| days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+fn posixtime_to_universaltime(process: &mut Process, args: &[Term]) -> NativeResult {
+    let seconds = super::term_to_i64(args[0]).ok_or_else(Raised::badarg)?;
+    Ok(date_time_tuple(process, &date_time(seconds)))
+}
+
+fn universaltime_to_posixtime(process: &mut Process, args: &[Term]) -> NativeResult {
+    let seconds = seconds_of_date_time(args[0]).ok_or_else(Raised::badarg)?;
+    Ok(build::int(&mut process.heap, seconds))
+}
+
+fn universaltime_to_localtime(process: &mut Process, args: &[Term]) -> NativeResult {
+    let utc = seconds_of_date_time(args[0]).ok_or_else(Raised::badarg)?;
+    Ok(date_time_tuple(process, &date_time(utc + local_offset_seconds(utc))))
+}
+
+/// The UTC instant whose local time is the argument: the offset is that
+/// of the instant the local time names when read as UTC, corrected once.
+fn localtime_to_universaltime(process: &mut Process, args: &[Term]) -> NativeResult {
+    let local = seconds_of_date_time(args[0]).ok_or_else(Raised::badarg)?;
+    let guess = local - local_offset_seconds(local);
+    let utc = local - local_offset_seconds(guess);
+    Ok(date_time_tuple(process, &date_time(utc)))
+}
+
 pub(super) const NATIVES: &[Native] = crate::natives!("erlang";
+    "posixtime_to_universaltime"/1 => posixtime_to_universaltime,
+    "universaltime_to_posixtime"/1 => universaltime_to_posixtime,
+    "universaltime_to_localtime"/1 => universaltime_to_localtime,
+    "localtime_to_universaltime"/1 => localtime_to_universaltime,
     "monotonic_time"/0 => monotonic_time_0,
     "monotonic_time"/1 => monotonic_time_1,
     "system_time"/0 => system_time_0,
