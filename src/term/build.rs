@@ -7,7 +7,7 @@ use num_bigint::{BigInt, Sign};
 
 use super::{make_header, Atom, BoxKind, LocalPid, Term, PID_SERIAL_MAX};
 use crate::code::{Export, FunEntry};
-use crate::heap::{BinaryBuf, TermAlloc};
+use crate::heap::{BinaryBuf, Resource, TermAlloc};
 
 /// Binaries up to this many bytes live on the heap; larger ones off it.
 pub const HEAP_BINARY_MAX: usize = 64;
@@ -293,6 +293,25 @@ pub fn reference(heap: &mut impl TermAlloc, node: Atom, creation: u32, ids: &[u3
             pack_ids(&mut w[2..], ids);
         })
     }
+}
+
+/// A resource reference of this node with these 32-bit id words (at most
+/// four; a new one takes a fresh key as `make_ref/0` does): it prints,
+/// compares and encodes as a local reference, and keeps `resource` alive
+/// while any copy of it does.
+pub fn resource_ref(heap: &mut impl TermAlloc, ids: &[u32], resource: Arc<Resource>) -> Term {
+    assert!(ids.len() <= 4, "a resource reference has at most four ids");
+    let raw = Arc::as_ptr(&resource) as u64;
+    let term = boxed(heap, BoxKind::ResourceRef, 5, |w| {
+        w[0] = ids.len() as u64;
+        w[1] = raw;
+        w[2] = 0;
+        pack_ids(&mut w[3..], ids);
+    });
+    // SAFETY: `boxed` just allocated the object from `heap` and wrote all of
+    // it, its resource word being `raw`; it is adopted only here.
+    unsafe { heap.adopt_resource(term.boxed_ptr() as *mut u64, resource) };
+    term
 }
 
 /// A pid: an immediate when it is this node's, boxed otherwise.
