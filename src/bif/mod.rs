@@ -103,6 +103,7 @@ macro_rules! natives {
     };
 }
 
+pub mod atomics;
 pub mod binary;
 pub mod code;
 pub mod erlang;
@@ -138,6 +139,7 @@ const TABLES: &[&[&[Native]]] = &[
     &[init::NATIVES],
     &[net_kernel::NATIVES],
     &[oxbeam_io::NATIVES],
+    &[atomics::NATIVES, atomics::ERTS_INTERNAL_NATIVES],
 ];
 
 type Registry = HashMap<(Atom, Atom, u32), NativeFn>;
