@@ -121,6 +121,7 @@ pub mod string;
 #[cfg(test)]
 mod testing;
 pub mod unicode;
+pub mod zlib;
 
 /// Every table of natives, by Erlang module.
 const TABLES: &[&[&[Native]]] = &[
@@ -140,6 +141,7 @@ const TABLES: &[&[&[Native]]] = &[
     &[net_kernel::NATIVES],
     &[oxbeam_io::NATIVES],
     &[atomics::NATIVES, atomics::ERTS_INTERNAL_NATIVES],
+    &[zlib::NATIVES, zlib::ERLANG_NATIVES],
 ];
 
 type Registry = HashMap<(Atom, Atom, u32), NativeFn>;
