@@ -71,8 +71,7 @@ fn new_resource_ref<T: std::any::Any + Send + Sync>(process: &mut Process, value
 
 /// The resource behind `term` if it is a resource reference of a `T`.
 fn resource_of<T: std::any::Any>(term: Term) -> Option<Arc<Resource>> {
-    term.resource()
-        .filter(|r| r.downcast_ref::<T>().is_some())
+    term.resource().filter(|r| r.downcast_ref::<T>().is_some())
 }
 
 /// The cell at 1-based `index` of `cells`, or `None`.

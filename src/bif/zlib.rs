@@ -96,10 +96,7 @@ impl Inflater {
             Wrapper::Auto => input.first() != Some(&0x1F),
             Wrapper::Raw | Wrapper::Gzip => false,
         };
-        self.asked_window_bits == 8
-            && zlib
-            && at_start
-            && input.first().is_some_and(|b| b >> 4 > 0)
+        self.asked_window_bits == 8 && zlib && at_start && input.first().is_some_and(|b| b >> 4 > 0)
     }
 
     /// The stream, made for the header `first` starts (auto-detection).
@@ -388,7 +385,10 @@ impl ZStream {
             Ok(build::tuple(heap, &[atom("finished"), flushed]))
         } else if let ZResult::NeedDict(adler) = result {
             let adler = signed_checksum(adler);
-            Ok(build::tuple(heap, &[atom("need_dictionary"), adler, flushed]))
+            Ok(build::tuple(
+                heap,
+                &[atom("need_dictionary"), adler, flushed],
+            ))
         } else {
             Ok(build::tuple(heap, &[atom("continue"), flushed]))
         }
@@ -720,7 +720,11 @@ fn crc32_nif(process: &mut Process, args: &[Term]) -> NativeResult {
             Codec::Inflate(_) => z.output_crc,
             _ => return Err(raise("not_initialized")),
         };
-        Ok(build::big_from_limbs(&mut process.heap, false, &[crc as u64]))
+        Ok(build::big_from_limbs(
+            &mut process.heap,
+            false,
+            &[crc as u64],
+        ))
     })
 }
 

@@ -1411,7 +1411,10 @@ mod tests {
             panic!("a resource reference views as a reference")
         };
         assert_eq!(id.ids().collect::<Vec<_>>(), [4, 5, 6]);
-        assert!(r.resource().unwrap().downcast_ref::<Tracked>().is_some());
+        let held = r.resource().unwrap();
+        let tracked = held.downcast_ref::<Tracked>().unwrap();
+        assert!(Arc::ptr_eq(&tracked.0, &witness));
+        drop(held);
         assert!(r.resource().unwrap().downcast_ref::<u32>().is_none());
         assert!(Term::small(1).resource().is_none());
         // Promoted by a minor collection, freed by a major one once dead.
