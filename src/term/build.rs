@@ -408,6 +408,39 @@ mod tests {
     }
 
     #[test]
+    fn resource_refs_are_references_to_everything_but_their_object() {
+        use crate::heap::Resource;
+        use crate::term::{atoms, hash, order, print};
+        let mut area = LiteralArea::new();
+        let object = Resource::new(String::from("native"));
+        let with = resource_ref(&mut area, &[3, 2, 1], object.clone());
+        let plain = reference(&mut area, atoms::NONODE, 0, &[3, 2, 1]);
+        let other = reference(&mut area, atoms::NONODE, 0, &[4, 2, 1]);
+        assert_eq!(with.box_kind(), Some(BoxKind::ResourceRef));
+        assert!(matches!(with.view(), View::Ref(r) if r.ids().eq([3, 2, 1])));
+        // erl: list_to_ref("#Ref<0.1.2.3>") prints so; a resource
+        // reference with the same ids prints, compares, hashes and encodes
+        // as that reference does.
+        assert_eq!(print::to_string(with), "#Ref<0.1.2.3>");
+        assert!(order::exact_eq(with, plain));
+        assert!(order::compare(with, other).is_lt());
+        assert_eq!(hash::phash2(with), hash::phash2(plain));
+        assert_eq!(hash::internal_hash(with, 0), hash::internal_hash(plain, 0));
+        let options = crate::etf::EncodeOptions::default();
+        assert_eq!(
+            crate::etf::encode(with, options),
+            crate::etf::encode(plain, options)
+        );
+        let held = with.resource().expect("a resource reference");
+        assert!(Arc::ptr_eq(&held, &object));
+        assert_eq!(held.downcast_ref::<String>().unwrap(), "native");
+        assert!(plain.resource().is_none());
+        assert_eq!(Arc::strong_count(&object), 3, "ours, the area's, `held`");
+        drop(area);
+        assert_eq!(Arc::strong_count(&object), 2);
+    }
+
+    #[test]
     fn extracted_slices_copy_small_whole_bytes_and_share_the_rest() {
         let mut area = LiteralArea::new();
         let bytes: Vec<u8> = (0..200).map(|i| i as u8).collect();
