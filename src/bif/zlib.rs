@@ -46,6 +46,9 @@ struct Deflater {
     started: bool,
     /// A `finish` flush was made (`FINISH_STATE`).
     finishing: bool,
+    /// A dictionary was set (older zlibs count it as input, after which a
+    /// level change would flush).
+    has_dictionary: bool,
 }
 
 /// The header an inflater expects: `Auto` (window bits 32 and up) waits
@@ -476,6 +479,7 @@ fn deflate_init_nif(process: &mut Process, args: &[Term]) -> NativeResult {
             level: if level < 0 { 6 } else { level },
             started: false,
             finishing: false,
+            has_dictionary: false,
         });
         z.eos_seen = false;
         z.is_raw = wrapper == Wrapper::Raw;
@@ -493,13 +497,23 @@ fn iodata_arg(term: Term) -> Result<Vec<u8>, Raised> {
     Ok(bytes)
 }
 
+/// A dictionary: iodata zlib can take (less than 4 GB).
+fn dictionary_arg(term: Term) -> Result<Vec<u8>, Raised> {
+    let bytes = iodata_arg(term)?;
+    if bytes.len() >= u32::MAX as usize {
+        return Err(Raised::badarg());
+    }
+    Ok(bytes)
+}
+
 fn deflate_set_dictionary_nif(process: &mut Process, args: &[Term]) -> NativeResult {
-    let dictionary = iodata_arg(args[1])?;
+    let dictionary = dictionary_arg(args[1])?;
     with_stream(process, args, |_, z| {
         let is_raw = z.is_raw;
         let d = z.deflater()?;
         match d.stream.set_dictionary(&dictionary) {
             Ok(adler) => {
+                d.has_dictionary = true;
                 // zlib does not keep the checksum of a raw stream's
                 // dictionary; erts computes it (from 0).
                 let checksum = if is_raw {
@@ -520,6 +534,7 @@ fn deflate_reset_nif(process: &mut Process, args: &[Term]) -> NativeResult {
         d.stream.reset();
         d.started = false;
         d.finishing = false;
+        d.has_dictionary = false;
         z.input_crc = 0;
         z.eos_seen = false;
         z.reset_input();
@@ -563,7 +578,8 @@ fn deflate_params_nif(process: &mut Process, args: &[Term]) -> NativeResult {
             return z_return(ZResult::StreamError);
         }
         let level = if level < 0 { 6 } else { level };
-        if !d.started || level_class(level) == level_class(d.level) {
+        let untouched = !d.started && !d.has_dictionary;
+        if untouched || level_class(level) == level_class(d.level) {
             if d.stream.set_level(Compression::new(level as u32)).is_err() {
                 return z_return(ZResult::BufError);
             }
@@ -637,7 +653,7 @@ fn inflate_init_nif(process: &mut Process, args: &[Term]) -> NativeResult {
 }
 
 fn inflate_set_dictionary_nif(process: &mut Process, args: &[Term]) -> NativeResult {
-    let dictionary = iodata_arg(args[1])?;
+    let dictionary = dictionary_arg(args[1])?;
     with_stream(process, args, |_, z| {
         let is_raw = z.is_raw;
         let i = z.inflater()?;
