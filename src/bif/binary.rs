@@ -44,7 +44,7 @@ enum Pattern {
 
 /// The prepared search behind a compiled pattern's reference.
 enum Searcher {
-    One(memmem::Finder<'static>),
+    One(Box<memmem::Finder<'static>>),
     Several(AhoCorasick),
 }
 
@@ -344,7 +344,7 @@ fn compile_pattern(process: &mut Process, args: &[Term]) -> NativeResult {
     let (tag, searcher) = match pattern {
         Pattern::One(bytes) => (
             "bm",
-            Searcher::One(memmem::Finder::new(&bytes).into_owned()),
+            Searcher::One(Box::new(memmem::Finder::new(&bytes).into_owned())),
         ),
         Pattern::Several(patterns) => ("ac", Searcher::Several(several(&patterns)?)),
         Pattern::Compiled(_) => unreachable!("a tuple was refused above"),
