@@ -13,16 +13,16 @@
 //! take the matches that do not overlap, each search going on after the
 //! previous match.
 //!
-//! A compiled pattern is `{bm, Pattern}` for one pattern and `{ac,
-//! Patterns}` for several: erl returns `{bm, Ref}` / `{ac, Ref}` with an
-//! opaque reference to the compiled search; oxbeam keeps the patterns
-//! themselves, compiles several patterns again on use (through a small
-//! per-thread cache), and so also accepts such a tuple built by hand, which
-//! erl rejects.
+//! A compiled pattern is `{bm, Ref}` for one pattern and `{ac, Ref}` for
+//! several, as in erl: `Ref` is a resource reference to the prepared
+//! search (a `memmem` finder or an Aho-Corasick automaton). Patterns given
+//! as binaries are prepared on each call, several through a small
+//! per-thread cache of automata.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use memchr::memmem;
@@ -30,13 +30,29 @@ use memchr::memmem;
 use super::erlang::binaries::{binary_part, list_to_binary, part_range, pos_len};
 use super::erlang::{atom, binary_bytes, term_to_u64};
 use crate::bif::{Native, NativeResult, Raised};
+use crate::heap::Resource;
 use crate::term::{build, Atom, Term, View};
 use crate::vm::process::Process;
 
-/// A search pattern: one byte string or several, none empty.
+/// A search pattern: one byte string or several, none empty, or a
+/// compiled one (a resource holding a [`Searcher`]).
 enum Pattern {
     One(Vec<u8>),
     Several(Vec<Vec<u8>>),
+    Compiled(Arc<Resource>),
+}
+
+/// The prepared search behind a compiled pattern's reference.
+enum Searcher {
+    One(Box<memmem::Finder<'static>>),
+    Several(AhoCorasick),
+}
+
+fn several(patterns: &[Vec<u8>]) -> Result<AhoCorasick, Raised> {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(patterns)
+        .map_err(|_| Raised::system_limit())
 }
 
 /// The bytes of a non-empty binary.
@@ -62,16 +78,13 @@ fn is_atom(term: Term, name: &str) -> bool {
 
 /// A pattern argument: a binary, a list of binaries, or a compiled pattern.
 fn pattern_arg(term: Term) -> Option<Pattern> {
-    if let Some(&[tag, patterns]) = term.as_tuple() {
-        return if is_atom(tag, "bm") {
-            nonempty_binary(patterns).map(Pattern::One)
-        } else if is_atom(tag, "ac") {
-            binary_list(patterns)
-                .filter(|p| p.len() > 1)
-                .map(Pattern::Several)
-        } else {
-            None
+    if let Some(&[tag, compiled]) = term.as_tuple() {
+        let resource = compiled.resource()?;
+        let tag_fits = match resource.downcast_ref::<Searcher>()? {
+            Searcher::One(_) => is_atom(tag, "bm"),
+            Searcher::Several(_) => is_atom(tag, "ac"),
         };
+        return tag_fits.then_some(Pattern::Compiled(resource));
     }
     if term.is_bitstring() {
         return nonempty_binary(term).map(Pattern::One);
@@ -96,11 +109,7 @@ fn automaton(patterns: &[Vec<u8>]) -> Result<Rc<AhoCorasick>, Raised> {
         if let Some(found) = cache.borrow().get(patterns) {
             return Ok(found.clone());
         }
-        let built = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(patterns)
-            .map_err(|_| Raised::system_limit())?;
-        let built = Rc::new(built);
+        let built = Rc::new(several(patterns)?);
         let mut cache = cache.borrow_mut();
         if cache.len() >= CACHED {
             cache.clear();
@@ -117,7 +126,18 @@ fn find_first(pattern: &Pattern, haystack: &[u8]) -> Result<Option<(usize, usize
         Pattern::Several(patterns) => automaton(patterns)?
             .find(haystack)
             .map(|m| (m.start(), m.len())),
+        Pattern::Compiled(resource) => match searcher(resource) {
+            Searcher::One(finder) => finder.find(haystack).map(|at| (at, finder.needle().len())),
+            Searcher::Several(automaton) => automaton.find(haystack).map(|m| (m.start(), m.len())),
+        },
     })
+}
+
+/// The search of a compiled pattern (`pattern_arg` checked the kind).
+fn searcher(resource: &Resource) -> &Searcher {
+    resource
+        .downcast_ref::<Searcher>()
+        .expect("a compiled pattern holds a searcher")
 }
 
 /// Every match of `pattern` in `haystack` that does not overlap an earlier
@@ -131,6 +151,16 @@ fn find_all(pattern: &Pattern, haystack: &[u8]) -> Result<Vec<(usize, usize)>, R
             .find_iter(haystack)
             .map(|m| (m.start(), m.len()))
             .collect(),
+        Pattern::Compiled(resource) => match searcher(resource) {
+            Searcher::One(finder) => finder
+                .find_iter(haystack)
+                .map(|at| (at, finder.needle().len()))
+                .collect(),
+            Searcher::Several(automaton) => automaton
+                .find_iter(haystack)
+                .map(|m| (m.start(), m.len()))
+                .collect(),
+        },
     })
 }
 
@@ -311,18 +341,18 @@ fn compile_pattern(process: &mut Process, args: &[Term]) -> NativeResult {
     let pattern = pattern_arg(args[0])
         .filter(|_| !args[0].is_tuple())
         .ok_or_else(Raised::badarg)?;
+    let (tag, searcher) = match pattern {
+        Pattern::One(bytes) => (
+            "bm",
+            Searcher::One(Box::new(memmem::Finder::new(&bytes).into_owned())),
+        ),
+        Pattern::Several(patterns) => ("ac", Searcher::Several(several(&patterns)?)),
+        Pattern::Compiled(_) => unreachable!("a tuple was refused above"),
+    };
+    let ids = crate::vm::runtime::runtime().new_ref_key();
     let heap = &mut process.heap;
-    Ok(match pattern {
-        Pattern::One(bytes) => {
-            let bin = build::binary(heap, &bytes);
-            build::tuple(heap, &[atom("bm"), bin])
-        }
-        Pattern::Several(patterns) => {
-            let bins: Vec<Term> = patterns.iter().map(|p| build::binary(heap, p)).collect();
-            let list = build::list(heap, &bins);
-            build::tuple(heap, &[atom("ac"), list])
-        }
-    })
+    let reference = build::resource_ref(heap, &ids, Resource::new(searcher));
+    Ok(build::tuple(heap, &[atom(tag), reference]))
 }
 
 fn part_2(process: &mut Process, args: &[Term]) -> NativeResult {

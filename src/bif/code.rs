@@ -44,6 +44,11 @@ const PRELOADED: &[&str] = &[
 /// directories at start): they cannot be reloaded.
 const STICKY_APPS: &[&str] = &["kernel", "stdlib", "compiler"];
 
+/// Is `m` one of the modules erl preloads?
+pub(crate) fn is_erl_preloaded(m: Atom) -> bool {
+    PRELOADED.contains(&m.name())
+}
+
 fn is_preloaded(m: Atom) -> bool {
     PRELOADED.contains(&m.name()) || module::origin(m) == Some(Origin::Preloaded)
 }

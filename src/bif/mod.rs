@@ -121,6 +121,7 @@ macro_rules! natives {
     };
 }
 
+pub mod atomics;
 pub mod binary;
 pub mod code;
 pub mod erlang;
@@ -141,6 +142,7 @@ pub mod string;
 #[cfg(test)]
 mod testing;
 pub mod unicode;
+pub mod zlib;
 
 /// Every table of natives, by Erlang module.
 const TABLES: &[&[&[Native]]] = &[
@@ -162,6 +164,8 @@ const TABLES: &[&[&[Native]]] = &[
     &[init::NATIVES],
     &[net_kernel::NATIVES],
     &[oxbeam_io::NATIVES],
+    &[atomics::NATIVES, atomics::ERTS_INTERNAL_NATIVES],
+    &[zlib::NATIVES, zlib::ERLANG_NATIVES],
 ];
 
 type Registry = HashMap<(Atom, Atom, u32), NativeFn>;

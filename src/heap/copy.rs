@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use super::gc::{scan_object, term_words};
 use super::process_heap::{HeapFragment, ProcessHeap, REFC_BUF_WORD, REFC_NEXT_WORD};
-use super::{BinaryBuf, TermAlloc};
+use super::{BinaryBuf, Resource, TermAlloc};
 use crate::term::{
     header_arity, header_kind, make_header, BoxKind, Term, PRIMARY_MASK, TAG_BOXED, TAG_LIST,
 };
@@ -169,6 +169,15 @@ impl Copier {
             copy.add(REFC_NEXT_WORD).write(0);
             // The copy is a whole refc binary object `dst` allocated, adopted once.
             dst.adopt_binary(copy, Arc::from_raw(buf));
+        }
+        if tag == TAG_BOXED && header_kind(copy.read()) == BoxKind::ResourceRef {
+            let resource = copy.add(REFC_BUF_WORD).read() as *const Resource;
+            // As for a refc binary: the source holds a count, the copy takes
+            // one more for `dst`.
+            Arc::increment_strong_count(resource);
+            copy.add(REFC_NEXT_WORD).write(0);
+            // The copy is a whole resource reference `dst` allocated, adopted once.
+            dst.adopt_resource(copy, Arc::from_raw(resource));
         }
         if tag == TAG_BOXED && header_kind(copy.read()) == BoxKind::MatchContext {
             // A match context never leaves its process: its copy is the

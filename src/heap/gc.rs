@@ -29,7 +29,7 @@
 
 use std::ops::Range;
 
-use super::process_heap::{in_words, release_binary, OffHeapList, ProcessHeap};
+use super::process_heap::{in_words, release_off_heap, OffHeapList, ProcessHeap};
 use super::Chunk;
 use crate::term::{
     header_arity, header_kind, make_header, BoxKind, Term, PRIMARY_MASK, TAG_BOXED, TAG_HEADER,
@@ -122,8 +122,9 @@ fn gc_cost(moved_live_words: usize, resize_moved_words: usize) -> usize {
 
 /// The head of a cons cell that has moved (its tail is the new list
 /// pointer): a header-tagged word that no term is and no cell holds, as the
-/// only header-tagged word safe code can make is `Term::NONE`.
-pub(super) const MOVED_CONS: u64 = make_header(BoxKind::Unused11, 0);
+/// only header-tagged word safe code can make is `Term::NONE`; no object
+/// has it as header either (a resource reference has a payload).
+pub(super) const MOVED_CONS: u64 = make_header(BoxKind::ResourceRef, 0);
 
 /// The payload words (counted after the header) of a boxed object that hold
 /// terms; the others are raw data the collector and copier step over.
@@ -151,10 +152,8 @@ pub(super) fn term_words(header: u64) -> Range<usize> {
         | BoxKind::HeapBinary
         | BoxKind::ExternalPid
         | BoxKind::ExternalPort
-        | BoxKind::ExternalRef => 0..0,
-        BoxKind::Unused11 => {
-            panic!("no layout for a {:?} object yet", header_kind(header))
-        }
+        | BoxKind::ExternalRef
+        | BoxKind::ResourceRef => 0..0,
     }
 }
 
@@ -355,7 +354,8 @@ impl Collector {
         }
     }
 
-    /// Sorts the refc binaries of `list` (all in from-space): those that
+    /// Sorts the off-heap objects (refc binaries, resource references) of
+    /// `list` (all in from-space): those that
     /// moved are relinked at their copies, in `young` or `old` by where the
     /// copy is; the count of each dead one is dropped.
     ///
@@ -378,7 +378,7 @@ impl Collector {
                     _ => young.push(self.young.ptr_to(addr)),
                 }
             } else {
-                release_binary(object);
+                release_off_heap(object);
             }
         }
     }
@@ -784,7 +784,7 @@ pub(super) mod testing {
     use std::sync::Arc;
 
     use super::super::process_heap::{in_words, OffHeapList, ProcessHeap, REFC_NEXT_WORD};
-    use super::super::{BinaryBuf, LiteralArea, TermAlloc};
+    use super::super::{BinaryBuf, LiteralArea, Resource, TermAlloc};
     use super::{scan_object, MOVED_CONS};
     use crate::code::{export_entry, fun_entry, Export, FunEntry};
     use crate::term::build;
@@ -837,6 +837,7 @@ pub(super) mod testing {
     pub struct Generator {
         pub rng: Rng,
         pub binaries: Vec<Arc<BinaryBuf>>,
+        resource: Arc<Resource>,
         fun: &'static FunEntry,
         export: &'static Export,
         /// A term in a literal area that generated terms may point to.
@@ -849,6 +850,7 @@ pub(super) mod testing {
             Generator {
                 rng: Rng::new(seed),
                 binaries: binaries.to_vec(),
+                resource: Resource::new(()),
                 fun: fun_entry(m, 3, [7; 16], 3, 12345, 2),
                 export: export_entry(m, Atom::intern("f").unwrap(), 1),
                 literal,
@@ -930,10 +932,11 @@ pub(super) mod testing {
                     });
                     build::closure(area, self.fun, creator, &free)
                 }
-                17 => match self.rng.below(4) {
+                17 => match self.rng.below(5) {
                     0 => build::export_fun(area, self.export),
                     1 => build::pid(area, Atom::intern("a@b").unwrap(), 7, 8, 9),
                     2 => build::port(area, Atom::intern("a@b").unwrap(), 77, 3),
+                    3 => build::resource_ref(area, &[3, 2, 1], self.resource.clone()),
                     _ => build::reference(area, Atom::intern("a@b").unwrap(), 4, &[1, 2, 3, 4, 5]),
                 },
                 18 => {
@@ -1009,6 +1012,7 @@ pub(super) mod testing {
             build::closure(area, fun, creator, &[heap_bin, Term::small(7)]),
             build::reference(area, atoms::NONODE, 0, &[1, 2, 3]),
             build::reference(area, node, 5, &[4, 5, 6, 7, 8]),
+            build::resource_ref(area, &[7, 8, 9], Resource::new(0u8)),
             build::pid(area, node, 1, 2, 3),
             build::port(area, node, 4, 5),
             flat_map(area, 0x1234_5678_9ABC_DEF1, &[Term::small(1)], &[refc]),
@@ -1136,7 +1140,10 @@ pub(super) mod testing {
                 let word = p.read();
                 if word & PRIMARY_MASK == TAG_HEADER {
                     assert_ne!(word, MOVED_CONS, "forwarding marker left in a heap");
-                    if header_kind(word) == BoxKind::RefcBinary {
+                    if matches!(
+                        header_kind(word),
+                        BoxKind::RefcBinary | BoxKind::ResourceRef
+                    ) {
                         refc.push(p);
                     }
                 }
@@ -1189,7 +1196,7 @@ pub(super) mod testing {
 mod tests {
     use std::sync::Arc;
 
-    use super::super::{BinaryBuf, HeapFragment, LiteralArea};
+    use super::super::{BinaryBuf, HeapFragment, LiteralArea, Resource};
     use super::testing::{
         binaries, check_heap, every_kind, flat_map, in_area, same, Generator, Rng,
     };
@@ -1382,6 +1389,78 @@ mod tests {
         assert_eq!(Arc::strong_count(&kept), 3);
         drop(heap);
         assert_eq!(Arc::strong_count(&kept), 1);
+    }
+
+    /// A resource whose drop is observable.
+    struct Tracked(Arc<()>);
+
+    #[test]
+    fn dead_resource_refs_are_released() {
+        let witness = Arc::new(());
+        let resource = Resource::new(Tracked(witness.clone()));
+        let mut heap = ProcessHeap::new();
+        build::resource_ref(&mut heap, &[1, 2, 3], resource.clone());
+        let r = build::resource_ref(&mut heap, &[4, 5, 6], resource.clone());
+        let mut x = [build::tuple(&mut heap, &[r, Term::small(1)])];
+        assert_eq!(Arc::strong_count(&resource), 3);
+        heap.garbage_collect(0, &mut x, &mut []).unwrap();
+        check_heap(&heap, &|_| false);
+        assert_eq!(Arc::strong_count(&resource), 2, "the dead one released");
+        let r = x[0].as_tuple().unwrap()[0];
+        let View::Ref(id) = r.view() else {
+            panic!("a resource reference views as a reference")
+        };
+        assert_eq!(id.ids().collect::<Vec<_>>(), [4, 5, 6]);
+        let held = r.resource().unwrap();
+        let tracked = held.downcast_ref::<Tracked>().unwrap();
+        assert!(Arc::ptr_eq(&tracked.0, &witness));
+        drop(held);
+        assert!(r.resource().unwrap().downcast_ref::<u32>().is_none());
+        assert!(Term::small(1).resource().is_none());
+        // Promoted by a minor collection, freed by a major one once dead.
+        heap.garbage_collect(0, &mut x, &mut []).unwrap();
+        assert!(heap.old_heap_used() > 0);
+        check_heap(&heap, &|_| false);
+        x[0] = Term::NIL;
+        heap.garbage_collect(0, &mut x, &mut []).unwrap();
+        assert_eq!(Arc::strong_count(&resource), 2);
+        heap.garbage_collect_major(0, &mut x, &mut []).unwrap();
+        assert_eq!(Arc::strong_count(&resource), 1);
+        drop(resource);
+        assert_eq!(Arc::strong_count(&witness), 1, "the object itself dropped");
+    }
+
+    #[test]
+    fn copies_of_resource_refs_hold_their_own_counts() {
+        let resource = Resource::new(7u64);
+        let mut heap = ProcessHeap::new();
+        let r = build::resource_ref(&mut heap, &[9, 8, 7], resource.clone());
+        let t = build::tuple(&mut heap, &[r, r]);
+        // A message in a fragment, then a literal-area copy.
+        let fragment_copy = {
+            let mut fragment = HeapFragment::new();
+            let c = crate::heap::copy_term(t, &mut fragment);
+            assert_eq!(Arc::strong_count(&resource), 4, "sharing is not kept");
+            assert!(same(c, t));
+            fragment
+        };
+        let mut area = LiteralArea::new();
+        crate::heap::copy_term(t, &mut area);
+        assert_eq!(Arc::strong_count(&resource), 6);
+        drop(fragment_copy);
+        drop(area);
+        assert_eq!(Arc::strong_count(&resource), 2);
+        // A fragment chained to the heap hands its objects to the heap.
+        let mut fragment = HeapFragment::new();
+        let moved = build::resource_ref(&mut fragment, &[1, 1, 1], resource.clone());
+        heap.attach_fragment(fragment);
+        let mut x = [moved];
+        heap.garbage_collect(0, &mut x, &mut []).unwrap();
+        check_heap(&heap, &|_| false);
+        assert_eq!(Arc::strong_count(&resource), 2, "the first one died");
+        assert_eq!(*x[0].resource().unwrap().downcast_ref::<u64>().unwrap(), 7);
+        drop(heap);
+        assert_eq!(Arc::strong_count(&resource), 1);
     }
 
     #[test]

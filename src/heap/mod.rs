@@ -7,6 +7,7 @@
 //! the collector (`gc.rs`) moves what is live in them, and `copy.rs` copies
 //! terms between areas.
 
+use std::any::Any;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -131,6 +132,33 @@ impl Drop for BinaryBuf {
 unsafe impl Send for BinaryBuf {}
 unsafe impl Sync for BinaryBuf {}
 
+/// The native object behind a resource ("magic") reference: NIF
+/// resources, atomics and counters arrays, zlib streams. Terms refer to it
+/// through an `Arc` whose count each referring object holds, as a refc
+/// binary holds its buffer's, so it lives while any copy of the term does.
+pub struct Resource {
+    value: Box<dyn Any + Send + Sync>,
+}
+
+impl Resource {
+    pub fn new<T: Any + Send + Sync>(value: T) -> Arc<Resource> {
+        Arc::new(Resource {
+            value: Box::new(value),
+        })
+    }
+
+    /// The object, if it is a `T`.
+    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
+        self.value.downcast_ref()
+    }
+}
+
+impl std::fmt::Debug for Resource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Resource")
+    }
+}
+
 /// Somewhere terms can be allocated.
 pub trait TermAlloc {
     /// `words` uninitialised, 8-aligned words that stay valid and unmoved for
@@ -148,6 +176,16 @@ pub trait TermAlloc {
     /// is adopted once. (A process heap links it into a list through its
     /// `next` word.)
     unsafe fn adopt_binary(&mut self, object: *mut u64, buf: Arc<BinaryBuf>);
+
+    /// Takes one strong count of the resource that a resource reference
+    /// object just written at `object` refers to, as `adopt_binary` does
+    /// for a binary.
+    ///
+    /// # Safety
+    /// `object` is a resource reference object that this area allocated and
+    /// that is fully written, its resource word being
+    /// `Arc::as_ptr(&resource)`; each object is adopted once.
+    unsafe fn adopt_resource(&mut self, object: *mut u64, resource: Arc<Resource>);
 }
 
 /// Words per chunk of a literal area; larger objects get a chunk of their own.
@@ -192,6 +230,7 @@ pub struct LiteralArea {
     /// Words used in the last chunk.
     used: usize,
     binaries: Vec<Arc<BinaryBuf>>,
+    resources: Vec<Arc<Resource>>,
 }
 
 impl LiteralArea {
@@ -249,10 +288,15 @@ impl TermAlloc for LiteralArea {
     unsafe fn adopt_binary(&mut self, _object: *mut u64, buf: Arc<BinaryBuf>) {
         self.binaries.push(buf);
     }
+
+    unsafe fn adopt_resource(&mut self, _object: *mut u64, resource: Arc<Resource>) {
+        self.resources.push(resource);
+    }
 }
 
-// SAFETY: a literal area is plain owned memory (its chunks and Arcs of
-// immutable bytes); terms in it are only read once it is shared.
+// SAFETY: a literal area is plain owned memory (its chunks, Arcs of
+// immutable bytes and of resources, which are Send + Sync); terms in it are
+// only read once it is shared.
 unsafe impl Send for LiteralArea {}
 unsafe impl Sync for LiteralArea {}
 

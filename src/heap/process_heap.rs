@@ -9,24 +9,27 @@
 //! fragment too. The next collection (`gc.rs`) copies what is live out
 //! of the fragments and frees them.
 //!
-//! Refc binaries the process points to are linked through their `next` word
-//! into two lists, one for the young generation (heap and fragments) and
-//! one for the old heap, so a collection can drop the counts of dead ones
-//! without scanning the old heap.
+//! Refc binaries and resource references the process points to (its
+//! off-heap objects) are linked through their `next` word into two lists,
+//! one for the young generation (heap and fragments) and one for the old
+//! heap, so a collection can drop the counts of dead ones without scanning
+//! the old heap.
 
 use std::sync::{Arc, OnceLock};
 
-use super::{BinaryBuf, Chunk, TermAlloc};
-use crate::term::{Term, PRIMARY_MASK, TAG_HEADER};
+use super::{BinaryBuf, Chunk, Resource, TermAlloc};
+use crate::term::{header_kind, BoxKind, Term, PRIMARY_MASK, TAG_HEADER};
 
 /// Word index of the `*const BinaryBuf` in a refc binary object (the header
-/// is word 0).
+/// is word 0), and of the `*const Resource` in a resource reference.
 pub(super) const REFC_BUF_WORD: usize = 2;
-/// Word index of the `next` link in a refc binary object.
+/// Word index of the `next` link in a refc binary object or a resource
+/// reference.
 pub(super) const REFC_NEXT_WORD: usize = 3;
 
-/// Refc binary objects linked through their `next` word (0 ends the list).
-/// Each member holds one strong count of its `BinaryBuf`.
+/// Off-heap objects (refc binaries and resource references) linked through
+/// their `next` word (0 ends the list). Each member holds one strong count
+/// of its `BinaryBuf` or `Resource`.
 pub(super) struct OffHeapList {
     pub(super) head: *mut u64,
 }
@@ -78,39 +81,47 @@ impl OffHeapList {
     /// Drops the strong count each member holds and empties the list.
     ///
     /// # Safety
-    /// Every member's memory is still alive, and its `BinaryBuf` count is
-    /// not released anywhere else.
+    /// Every member's memory is still alive, and its count is not released
+    /// anywhere else.
     pub(super) unsafe fn release_all(&mut self) {
         while let Some(object) = self.pop() {
-            release_binary(object);
+            release_off_heap(object);
         }
     }
 }
 
-/// Drops the strong count a dead refc binary object held.
+/// Drops the strong count a dead refc binary or resource reference object
+/// held.
 ///
 /// # Safety
-/// `object` is a refc binary object whose count was taken by
-/// `adopt_binary` and is released only here, once.
-pub(super) unsafe fn release_binary(object: *mut u64) {
-    let buf = object.add(REFC_BUF_WORD).read() as *const BinaryBuf;
-    drop(Arc::from_raw(buf));
+/// `object` is a refc binary or resource reference object whose count was
+/// taken by `adopt_binary` or `adopt_resource` and is released only here,
+/// once.
+pub(super) unsafe fn release_off_heap(object: *mut u64) {
+    let target = object.add(REFC_BUF_WORD).read();
+    if header_kind(object.read()) == BoxKind::ResourceRef {
+        drop(Arc::from_raw(target as *const Resource));
+    } else {
+        drop(Arc::from_raw(target as *const BinaryBuf));
+    }
 }
 
-/// Takes ownership of the strong count `buf` carries into `object`.
+/// Takes ownership of the strong count `counted` carries into `object`.
 ///
 /// # Safety
-/// `object` is a written refc binary object (as `adopt_binary` requires).
-unsafe fn leak_into_object(object: *mut u64, buf: Arc<BinaryBuf>) {
-    // SAFETY: the caller guarantees a refc binary object at `object`; we
-    // only read its buffer word.
+/// `object` is a written refc binary or resource reference object (as
+/// `adopt_binary` and `adopt_resource` require) whose pointer word holds
+/// `Arc::as_ptr(&counted)`.
+unsafe fn leak_into_object<T>(object: *mut u64, counted: Arc<T>) {
+    // SAFETY: the caller guarantees such an object at `object`; we only
+    // read its pointer word.
     let stored = unsafe { object.add(REFC_BUF_WORD).read() };
     assert_eq!(
         stored,
-        Arc::as_ptr(&buf) as u64,
-        "a refc binary adopts the buffer it points to"
+        Arc::as_ptr(&counted) as u64,
+        "an off-heap object adopts what it points to"
     );
-    let _ = Arc::into_raw(buf);
+    let _ = Arc::into_raw(counted);
 }
 
 /// Smallest chunk a fragment allocates when it grows.
@@ -195,6 +206,16 @@ impl TermAlloc for HeapFragment {
             self.binaries.push(object);
         }
     }
+
+    unsafe fn adopt_resource(&mut self, object: *mut u64, resource: Arc<Resource>) {
+        debug_assert!(self.contains(object as usize + REFC_NEXT_WORD * 8));
+        // SAFETY: as for `adopt_binary`: a written resource reference object
+        // of this fragment, adopted once.
+        unsafe {
+            leak_into_object(object, resource);
+            self.binaries.push(object);
+        }
+    }
 }
 
 impl Drop for HeapFragment {
@@ -206,8 +227,9 @@ impl Drop for HeapFragment {
 }
 
 // SAFETY: a fragment owns its words and the strong counts of its binaries
-// (`BinaryBuf` is Send + Sync); terms in it point only into itself or into
-// literal areas, which are Sync. It moves between threads as a message.
+// and resources (`BinaryBuf` and `Resource` are Send + Sync); terms in it
+// point only into itself or into literal areas, which are Sync. It moves
+// between threads as a message.
 unsafe impl Send for HeapFragment {}
 
 /// Is `addr` within the `len` words starting at `base`?
@@ -547,6 +569,20 @@ impl TermAlloc for ProcessHeap {
             self.young_binaries.push(object);
         }
     }
+
+    unsafe fn adopt_resource(&mut self, object: *mut u64, resource: Arc<Resource>) {
+        debug_assert!({
+            let addr = object as usize + REFC_NEXT_WORD * 8;
+            in_words(addr, self.young.base.as_ptr(), self.htop)
+                || self.fragments.iter().any(|f| f.contains(addr))
+        });
+        // SAFETY: as for `adopt_binary`: a written resource reference object
+        // allocated by this heap, adopted once.
+        unsafe {
+            leak_into_object(object, resource);
+            self.young_binaries.push(object);
+        }
+    }
 }
 
 impl Drop for ProcessHeap {
@@ -562,8 +598,8 @@ impl Drop for ProcessHeap {
 }
 
 // SAFETY: a process heap owns its blocks and the strong counts of its
-// binaries (`BinaryBuf` is Send + Sync); its terms point only into itself
-// and into literal areas, which are Sync. A process moves between
+// binaries and resources (`BinaryBuf` and `Resource` are Send + Sync); its
+// terms point only into itself and into literal areas, which are Sync. A process moves between
 // scheduler threads but is run by one at a time.
 unsafe impl Send for ProcessHeap {}
 

@@ -7,7 +7,7 @@ use num_bigint::{BigInt, Sign};
 
 use super::{make_header, Atom, BoxKind, LocalPid, Term, PID_SERIAL_MAX};
 use crate::code::{Export, FunEntry};
-use crate::heap::{BinaryBuf, TermAlloc};
+use crate::heap::{BinaryBuf, Resource, TermAlloc};
 
 /// Binaries up to this many bytes live on the heap; larger ones off it.
 pub const HEAP_BINARY_MAX: usize = 64;
@@ -295,6 +295,25 @@ pub fn reference(heap: &mut impl TermAlloc, node: Atom, creation: u32, ids: &[u3
     }
 }
 
+/// A resource reference of this node with these 32-bit id words (at most
+/// four; a new one takes a fresh key as `make_ref/0` does): it prints,
+/// compares and encodes as a local reference, and keeps `resource` alive
+/// while any copy of it does.
+pub fn resource_ref(heap: &mut impl TermAlloc, ids: &[u32], resource: Arc<Resource>) -> Term {
+    assert!(ids.len() <= 4, "a resource reference has at most four ids");
+    let raw = Arc::as_ptr(&resource) as u64;
+    let term = boxed(heap, BoxKind::ResourceRef, 5, |w| {
+        w[0] = ids.len() as u64;
+        w[1] = raw;
+        w[2] = 0;
+        pack_ids(&mut w[3..], ids);
+    });
+    // SAFETY: `boxed` just allocated the object from `heap` and wrote all of
+    // it, its resource word being `raw`; it is adopted only here.
+    unsafe { heap.adopt_resource(term.boxed_ptr() as *mut u64, resource) };
+    term
+}
+
 /// A pid: an immediate when it is this node's, boxed otherwise.
 pub fn pid(heap: &mut impl TermAlloc, node: Atom, number: u32, serial: u32, creation: u32) -> Term {
     if is_this_node(node, creation) && serial <= PID_SERIAL_MAX {
@@ -386,6 +405,39 @@ mod tests {
         assert_eq!(bits.bit_len, 19);
         assert_eq!(bits.as_bytes(), None);
         assert_eq!(bits.to_padded_vec(), vec![1, 2, 0b1010_0000]);
+    }
+
+    #[test]
+    fn resource_refs_are_references_to_everything_but_their_object() {
+        use crate::heap::Resource;
+        use crate::term::{atoms, hash, order, print};
+        let mut area = LiteralArea::new();
+        let object = Resource::new(String::from("native"));
+        let with = resource_ref(&mut area, &[3, 2, 1], object.clone());
+        let plain = reference(&mut area, atoms::NONODE, 0, &[3, 2, 1]);
+        let other = reference(&mut area, atoms::NONODE, 0, &[4, 2, 1]);
+        assert_eq!(with.box_kind(), Some(BoxKind::ResourceRef));
+        assert!(matches!(with.view(), View::Ref(r) if r.ids().eq([3, 2, 1])));
+        // erl: list_to_ref("#Ref<0.1.2.3>") prints so; a resource
+        // reference with the same ids prints, compares, hashes and encodes
+        // as that reference does.
+        assert_eq!(print::to_string(with), "#Ref<0.1.2.3>");
+        assert!(order::exact_eq(with, plain));
+        assert!(order::compare(with, other).is_lt());
+        assert_eq!(hash::phash2(with), hash::phash2(plain));
+        assert_eq!(hash::internal_hash(with, 0), hash::internal_hash(plain, 0));
+        let options = crate::etf::EncodeOptions::default();
+        assert_eq!(
+            crate::etf::encode(with, options),
+            crate::etf::encode(plain, options)
+        );
+        let held = with.resource().expect("a resource reference");
+        assert!(Arc::ptr_eq(&held, &object));
+        assert_eq!(held.downcast_ref::<String>().unwrap(), "native");
+        assert!(plain.resource().is_none());
+        assert_eq!(Arc::strong_count(&object), 3, "ours, the area's, `held`");
+        drop(area);
+        assert_eq!(Arc::strong_count(&object), 2);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! A safe, structured view of any term: what printers, comparisons and
 //! encoders match on instead of reading words.
 
+use std::sync::Arc;
+
 use super::{boxed_payload, boxed_words, header_arity, header_kind, Atom, LocalPid, Term};
 use crate::code::{Export, FunEntry};
-use crate::heap::BinaryBuf;
+use crate::heap::{BinaryBuf, Resource};
 
 /// The kind of a boxed object, from its header (BEAM's header subtags).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -32,8 +34,14 @@ pub enum BoxKind {
     /// A slice of another binary:
     /// `[byte size, byte offset, bit size | bit offset << 8, original]`.
     SubBinary = 10,
-    /// Unused, as in BEAM's OTP 25 tag scheme.
-    Unused11 = 11,
+    /// A resource ("magic") reference: a local reference that keeps a
+    /// native object alive, `[count, *const Resource (an Arc), next, ids
+    /// packed two per word...]` (the pointer and `next` at the words of a
+    /// refc binary's, so both share the off-heap lists). BEAM marks these
+    /// by their size within its reference subtag; here the unused subtag
+    /// 11 holds them. A header of this kind with arity 0 is the collector's
+    /// moved-cons marker, never an object.
+    ResourceRef = 11,
     /// `[node atom, number | serial << 32, creation]`.
     ExternalPid = 12,
     /// `[node atom, number, creation]`.
@@ -59,7 +67,7 @@ impl BoxKind {
             8 => BoxKind::RefcBinary,
             9 => BoxKind::HeapBinary,
             10 => BoxKind::SubBinary,
-            11 => BoxKind::Unused11,
+            11 => BoxKind::ResourceRef,
             12 => BoxKind::ExternalPid,
             13 => BoxKind::ExternalPort,
             14 => BoxKind::ExternalRef,
@@ -208,6 +216,22 @@ pub enum View<'a> {
 }
 
 impl Term {
+    /// The native object of a resource reference; `None` for any other term.
+    pub fn resource(self) -> Option<Arc<Resource>> {
+        if self.box_kind()? != BoxKind::ResourceRef {
+            return None;
+        }
+        // SAFETY: a resource reference's header is followed by its payload
+        // (`BoxKind::ResourceRef`), word 1 an `Arc<Resource>` pointer whose
+        // count the object holds while it lives, so the count is not zero.
+        unsafe {
+            let words = boxed_words(self, 2);
+            let ptr = words[1] as *const Resource;
+            Arc::increment_strong_count(ptr);
+            Some(Arc::from_raw(ptr))
+        }
+    }
+
     /// The heap or refc binary that holds the bits of this bitstring, and
     /// the bit at which they start in it; `None` for anything else.
     pub fn binary_origin(self) -> Option<(Term, u64)> {
@@ -315,6 +339,12 @@ impl Term {
                     count: words[0] as usize,
                     packed: &words[1..],
                 }),
+                BoxKind::ResourceRef => View::Ref(RefId {
+                    node: super::atoms::NONODE,
+                    creation: 0,
+                    count: words[0] as usize,
+                    packed: &words[3..],
+                }),
                 BoxKind::ExternalRef => View::Ref(RefId {
                     node: Term(words[0]).as_atom().expect("node is an atom"),
                     creation: words[1] as u32,
@@ -332,7 +362,7 @@ impl Term {
                     number: words[1],
                     creation: words[2] as u32,
                 },
-                BoxKind::MatchContext | BoxKind::Unused11 => View::MatchContext,
+                BoxKind::MatchContext => View::MatchContext,
             }
         }
     }

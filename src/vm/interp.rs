@@ -1811,8 +1811,13 @@ fn code_frame(heap: &mut impl crate::heap::TermAlloc, module: &Module, ip: usize
     )
 }
 
-/// `[{file, File}, {line, Line}]` for instruction `ip`, or `[]`.
+/// `[{file, File}, {line, Line}]` for instruction `ip`, or `[]` (always
+/// for the modules erl preloads, which it builds without line information,
+/// wherever oxbeam loaded them from).
 fn location_term(heap: &mut impl crate::heap::TermAlloc, module: &Module, ip: usize) -> Term {
+    if crate::bif::code::is_erl_preloaded(module.name) {
+        return Term::NIL;
+    }
     match module.location_at(ip as u32) {
         Some((file, line)) if line > 0 => {
             let chars: Vec<Term> = file.chars().map(|c| Term::small(c as i64)).collect();

@@ -35,6 +35,18 @@ main() ->
      {matches_3, [r(fun() -> binary:matches(S, P, O) end)
                   || S <- [<<"abcabc">>, <<"banana">>], P <- Patterns, O <- Scopes]},
      {compiled, [compiled(S, P) || S <- Subjects, P <- Patterns]},
+     %% erl's compiled patterns hold references; a tuple made by hand or
+     %% with the other tag is refused.
+     {compiled_form, is_reference(element(2, binary:compile_pattern(<<"a">>))),
+      is_reference(element(2, binary:compile_pattern([<<"a">>, <<"b">>]))),
+      element(1, binary:compile_pattern([<<"a">>])),
+      r(fun() -> binary:match(<<"abc">>, {bm, <<"a">>}) end),
+      r(fun() -> binary:match(<<"abc">>, {ac, [<<"a">>, <<"b">>]}) end),
+      r(fun() -> binary:match(<<"abc">>, {ac, element(2, binary:compile_pattern(<<"a">>))}) end),
+      r(fun() -> binary:match(<<"abc">>, {bm, element(2, binary:compile_pattern([<<"a">>, <<"c">>]))}) end),
+      r(fun() -> binary:match(<<"abc">>, {bm, make_ref()}) end),
+      r(fun() -> binary:compile_pattern(binary:compile_pattern(<<"a">>)) end),
+      binary:matches(<<"abcabc">>, binary:compile_pattern([<<"bc">>, <<"a">>]))},
      {compile_errors, [r(fun() -> binary:compile_pattern(P) end)
                        || P <- [<<>>, [], [<<>>], [<<"a">>, <<>>], [<<"a">> | <<"b">>], a, {bm, <<"a">>},
                                 <<1:1>>, [<<1:1>>], ["a"]]]},
@@ -119,8 +131,7 @@ main() ->
      {unsigned_round_trip, [binary:decode_unsigned(binary:encode_unsigned(I, E), E) =:= I
                             || I <- [0, 7, 1 bsl 63, (1 bsl 130) - 1], E <- [big, little]]}].
 
-%% The results of searching with a compiled pattern (whose form is
-%% opaque: erl makes {bm | ac, Ref}, oxbeam keeps the patterns).
+%% The results of searching with a compiled pattern ({bm | ac, Ref}).
 compiled(S, P) ->
     CP = binary:compile_pattern(P),
     {element(1, CP), binary:match(S, CP), binary:matches(S, CP), binary:split(S, CP, [global])}.
