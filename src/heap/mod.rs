@@ -245,6 +245,7 @@ impl LiteralArea {
             chunks: vec![Chunk::new(words.max(1))],
             used: 0,
             binaries: Vec::new(),
+            resources: Vec::new(),
         }
     }
 
