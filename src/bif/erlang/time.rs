@@ -279,7 +279,10 @@ fn universaltime_to_posixtime(process: &mut Process, args: &[Term]) -> NativeRes
 
 fn universaltime_to_localtime(process: &mut Process, args: &[Term]) -> NativeResult {
     let utc = seconds_of_date_time(args[0]).ok_or_else(Raised::badarg)?;
-    Ok(date_time_tuple(process, &date_time(utc + local_offset_seconds(utc))))
+    Ok(date_time_tuple(
+        process,
+        &date_time(utc + local_offset_seconds(utc)),
+    ))
 }
 
 /// The UTC instant whose local time is the argument: the offset is that
