@@ -1,9 +1,14 @@
-//! The natives `erlang:match_spec_test/3` and `ets:is_compiled_ms/1`.
+//! The natives `erlang:match_spec_test/3`, `ets:match_spec_compile/1`,
+//! `ets:match_spec_run_r/3` and `ets:is_compiled_ms/1`. A compiled spec is
+//! a resource reference to its [`MatchSpec`], as erl's is a magic
+//! reference.
 
 use super::{MatchSpec, MsError, TraceOutcome};
 use crate::bif::{Native, NativeResult, Raised};
+use crate::heap::Resource;
 use crate::term::{atoms, build, Atom, Term};
 use crate::vm::process::Process;
+
 /// `erlang:match_spec_test(Term, MatchSpec, table)`: `{ok, Result, [],
 /// Warnings}` (`Result` is `false` when no clause matches) or `{error,
 /// Errors}`, each error `{error, String}`.
@@ -69,10 +74,49 @@ fn error_result(process: &mut Process, error: &MsError) -> Term {
     build::tuple(heap, &[error_atom, list])
 }
 
-/// `ets:is_compiled_ms(Term)`: compiled specs (`ets:match_spec_compile/1`)
-/// do not exist yet, so nothing is one.
-fn is_compiled_ms(_: &mut Process, _: &[Term]) -> NativeResult {
-    Ok(Term::FALSE)
+/// The spec behind a compiled match spec's reference.
+fn compiled(term: Term) -> Option<std::sync::Arc<Resource>> {
+    let resource = term.resource()?;
+    resource.downcast_ref::<MatchSpec>()?;
+    Some(resource)
+}
+
+fn is_compiled_ms(_: &mut Process, args: &[Term]) -> NativeResult {
+    Ok(Term::bool(compiled(args[0]).is_some()))
+}
+
+fn match_spec_compile(process: &mut Process, args: &[Term]) -> NativeResult {
+    let spec = MatchSpec::compile(args[0]).map_err(|error| error.raised())?;
+    let ids = crate::vm::runtime::runtime().new_ref_key();
+    Ok(build::resource_ref(
+        &mut process.heap,
+        &ids,
+        Resource::new(spec),
+    ))
+}
+
+/// `ets:match_spec_run_r(List, Compiled, Acc)`: the results of the objects
+/// that match, pushed onto `Acc` in list order (so reversed).
+fn match_spec_run_r(process: &mut Process, args: &[Term]) -> NativeResult {
+    let resource = compiled(args[1]).ok_or_else(Raised::badarg)?;
+    let spec = resource
+        .downcast_ref::<MatchSpec>()
+        .expect("compiled() checked the type");
+    if !args[0].is_list() && !args[0].is_nil() {
+        return Err(Raised::badarg());
+    }
+    let mut acc = args[2];
+    let mut rest = args[0];
+    while let Some((object, tail)) = rest.as_cons() {
+        if let Some(result) = spec.run(object, process) {
+            acc = build::cons(&mut process.heap, result, acc);
+        }
+        rest = tail;
+    }
+    if !rest.is_nil() {
+        return Err(Raised::badarg());
+    }
+    Ok(acc)
 }
 
 pub(crate) const ERLANG_NATIVES: &[Native] = crate::natives!("erlang";
@@ -81,4 +125,6 @@ pub(crate) const ERLANG_NATIVES: &[Native] = crate::natives!("erlang";
 
 pub(crate) const ETS_NATIVES: &[Native] = crate::natives!("ets";
     "is_compiled_ms"/1 => is_compiled_ms,
+    "match_spec_compile"/1 => match_spec_compile,
+    "match_spec_run_r"/3 => match_spec_run_r,
 );
