@@ -30,6 +30,9 @@ pub const X_REGISTERS: usize = 1024;
 /// Native calls with at most this many arguments pass them from the stack.
 const NATIVE_ARGS_ON_STACK: usize = 8;
 
+/// Map updates with at most this many pairs keep them on the stack.
+const MAP_PAIRS_ON_STACK: usize = 8;
+
 /// Frames kept in a stack trace (erl's default `backtrace_depth`).
 const BACKTRACE_DEPTH: usize = 8;
 
@@ -1011,17 +1014,30 @@ impl Interp<'_> {
                         continue;
                     };
                     let operands = &module.operands[start as usize..(start + 2 * count) as usize];
-                    let pairs: Vec<(Term, Term)> = operands
-                        .chunks(2)
-                        .map(|kv| (self.read(module, kv[0]), self.read(module, kv[1])))
-                        .collect();
+                    // A few pairs (the common case) on the stack.
+                    let mut on_stack = [(Term::NIL, Term::NIL); MAP_PAIRS_ON_STACK];
+                    let mut on_heap = Vec::new();
+                    let pairs = if operands.len() <= 2 * MAP_PAIRS_ON_STACK {
+                        let pairs = &mut on_stack[..operands.len() / 2];
+                        for (pair, kv) in pairs.iter_mut().zip(operands.chunks(2)) {
+                            *pair = (self.read(module, kv[0]), self.read(module, kv[1]));
+                        }
+                        &*pairs
+                    } else {
+                        on_heap.extend(
+                            operands
+                                .chunks(2)
+                                .map(|kv| (self.read(module, kv[0]), self.read(module, kv[1]))),
+                        );
+                        &on_heap[..]
+                    };
                     let result = if exact {
-                        crate::term::map::update_pairs(&mut self.p.heap, map_ref, &pairs)
+                        crate::term::map::update_pairs(&mut self.p.heap, map_ref, pairs)
                     } else {
                         Ok(crate::term::map::put_pairs(
                             &mut self.p.heap,
                             map_ref,
-                            &pairs,
+                            pairs,
                         ))
                     };
                     match result {
