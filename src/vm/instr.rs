@@ -712,6 +712,20 @@ pub enum Instr {
         head: Dst,
         tail: Dst,
     },
+    /// `get_tuple_element` + `get_tuple_element` of the same tuple.
+    GetTupleElement2 {
+        src: Src,
+        index1: u32,
+        dst1: Dst,
+        index2: u32,
+        dst2: Dst,
+    },
+    /// `is_tuple` + `test_arity` of the same register to the same label.
+    IsTupleOfArity {
+        fail: Label,
+        src: Src,
+        arity: u32,
+    },
     /// An instruction the interpreter does not run yet, or a call of a BIF
     /// with no native; executing it raises an error naming it.
     Unsupported {

@@ -638,6 +638,30 @@ impl Interp<'_> {
                     pc.ip += 1;
                     continue;
                 }
+                Instr::GetTupleElement2 {
+                    src,
+                    index1,
+                    dst1,
+                    index2,
+                    dst2,
+                } => {
+                    let elements = self
+                        .read(module, src)
+                        .as_tuple()
+                        .expect("get_tuple_element on a checked tuple");
+                    self.write(dst1, elements[index1 as usize]);
+                    self.write(dst2, elements[index2 as usize]);
+                    pc.ip += 1;
+                    continue;
+                }
+                Instr::IsTupleOfArity { fail, src, arity } => {
+                    let ok = self
+                        .read(module, src)
+                        .as_tuple()
+                        .is_some_and(|e| e.len() == arity as usize);
+                    pc.ip = if ok { pc.ip + 1 } else { fail as usize };
+                    continue;
+                }
                 Instr::IsNonemptyListGetList {
                     fail,
                     src,

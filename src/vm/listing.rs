@@ -237,6 +237,26 @@ pub fn describe(module: &Module, instr: &Instr) -> (&'static str, Vec<Operand>) 
             ],
         ),
         Instr::Return => ("return", vec![]),
+        Instr::GetTupleElement2 {
+            src,
+            index1,
+            dst1,
+            index2,
+            dst2,
+        } => (
+            "get_tuple_element2",
+            vec![
+                O::Src(src),
+                O::Number(index1.into()),
+                O::Dst(dst1),
+                O::Number(index2.into()),
+                O::Dst(dst2),
+            ],
+        ),
+        Instr::IsTupleOfArity { fail, src, arity } => (
+            "is_tuple_of_arity",
+            vec![O::Label(fail), O::Src(src), O::Number(arity.into())],
+        ),
         Instr::Move2 {
             src1,
             dst1,

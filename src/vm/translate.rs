@@ -1030,6 +1030,36 @@ fn fused_pair(first: Instr, second: Instr) -> Option<Instr> {
             head,
             tail,
         },
+        (
+            Instr::GetTupleElement {
+                src,
+                index: index1,
+                dst: dst1,
+            },
+            Instr::GetTupleElement {
+                src: tuple,
+                index: index2,
+                dst: dst2,
+            },
+        ) if tuple == src && dst1.as_src() != src => Instr::GetTupleElement2 {
+            src,
+            index1,
+            dst1,
+            index2,
+            dst2,
+        },
+        (
+            Instr::Test {
+                test: TypeTest::Tuple,
+                fail,
+                src,
+            },
+            Instr::TestArity {
+                fail: arity_fail,
+                src: tuple,
+                arity,
+            },
+        ) if tuple == src && arity_fail == fail => Instr::IsTupleOfArity { fail, src, arity },
         _ => return None,
     })
 }
