@@ -689,6 +689,14 @@ pub enum Instr {
     DeallocateReturn {
         slots: u32,
     },
+    /// `allocate` followed by `skip` `init` instructions, which have
+    /// nothing to do: a new frame's Y registers are already `[]`.
+    AllocateInit {
+        slots: u32,
+        heap: u32,
+        live: u32,
+        skip: u32,
+    },
     /// `allocate` + `move`.
     AllocateMove {
         slots: u32,

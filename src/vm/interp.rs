@@ -611,6 +611,16 @@ impl Interp<'_> {
                     self.deallocate(slots);
                     return_to_cp!(module)
                 }
+                Instr::AllocateInit {
+                    slots,
+                    heap,
+                    live,
+                    skip,
+                } => {
+                    self.allocate(slots, heap, live);
+                    pc.ip += skip as usize;
+                    continue;
+                }
                 Instr::AllocateMove {
                     slots,
                     heap,

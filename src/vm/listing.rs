@@ -289,6 +289,20 @@ pub fn describe(module: &Module, instr: &Instr) -> (&'static str, Vec<Operand>) 
         ),
         Instr::MoveReturn { src, dst } => ("move_return", vec![O::Src(src), O::Dst(dst)]),
         Instr::DeallocateReturn { slots } => ("deallocate_return", vec![O::Number(slots.into())]),
+        Instr::AllocateInit {
+            slots,
+            heap,
+            live,
+            skip,
+        } => (
+            "allocate_init",
+            vec![
+                O::Number(slots.into()),
+                O::Number(heap.into()),
+                O::Number(live.into()),
+                O::Number(skip.into()),
+            ],
+        ),
         Instr::AllocateMove {
             slots,
             heap,

@@ -967,6 +967,24 @@ fn fuse(code: &mut [Instr]) {
             code[i - 1] = fused;
         }
     }
+    // The `init`s right after an `allocate` (from `init_yregs`) have
+    // nothing to do: `allocate` sets the new Y registers to `[]`.
+    for i in 0..code.len() {
+        if let Instr::Allocate { slots, heap, live } = code[i] {
+            let skip = code[i + 1..]
+                .iter()
+                .take_while(|next| matches!(next, Instr::InitY { .. }))
+                .count() as u32;
+            if skip > 0 {
+                code[i] = Instr::AllocateInit {
+                    slots,
+                    heap,
+                    live,
+                    skip,
+                };
+            }
+        }
+    }
 }
 
 /// The superinstruction doing `first` and then `second`, if there is one.
