@@ -197,11 +197,21 @@ fn flat_with_keys(
     values: impl ExactSizeIterator<Item = Term>,
 ) -> Term {
     let n = values.len();
-    let mut payload = Vec::with_capacity(n + 2);
-    payload.push(info_word(KIND_FLAT, n));
-    payload.push(keys);
-    payload.extend(values);
-    write_map_box(heap, &payload)
+    if n > FLAT_MAP_MAX_KEYS {
+        let mut payload = Vec::with_capacity(n + 2);
+        payload.push(info_word(KIND_FLAT, n));
+        payload.push(keys);
+        payload.extend(values);
+        return write_map_box(heap, &payload);
+    }
+    // On the stack: map updates in loops build many of these.
+    let mut payload = [Term::NIL; FLAT_MAP_MAX_KEYS + 2];
+    payload[0] = info_word(KIND_FLAT, n);
+    payload[1] = keys;
+    for (slot, value) in payload[2..].iter_mut().zip(values) {
+        *slot = value;
+    }
+    write_map_box(heap, &payload[..n + 2])
 }
 
 /// The key tuple of a flat map.
@@ -635,6 +645,9 @@ pub fn remove(heap: &mut impl TermAlloc, map: MapRef<'_>, key: Term) -> Term {
 /// result becomes a HAMT past 32 keys; on a HAMT they are put one by one in
 /// key order. The layout is the same either way.
 pub fn put_pairs(heap: &mut impl TermAlloc, map: MapRef<'_>, pairs: &[(Term, Term)]) -> Term {
+    if let [(key, value)] = *pairs {
+        return put(heap, map, key, value);
+    }
     let pairs = sort_unique(pairs);
     let Node::Flat { keys, values } = node_of(map) else {
         let mut result = map.term;
@@ -657,8 +670,8 @@ pub fn update_pairs(
     map: MapRef<'_>,
     pairs: &[(Term, Term)],
 ) -> Result<Term, Term> {
-    let pairs = sort_unique(pairs);
     let Node::Flat { keys, values } = node_of(map) else {
+        let pairs = sort_unique(pairs);
         let mut result = map.term;
         for &(key, value) in &pairs {
             let current = MapRef::from_term(result).expect("an update gives a map");
@@ -666,20 +679,34 @@ pub fn update_pairs(
         }
         return Ok(result);
     };
-    let mut new_values = values.to_vec();
-    let mut changed = false;
-    for &(key, value) in &pairs {
-        let index = flat_search(keys, key).map_err(|_| key)?;
-        changed |= new_values[index] != value;
-        new_values[index] = value;
+    // The pairs in their own order (a later one of equal keys wins), with
+    // the values on the stack; of several missing keys the least in key
+    // order is reported.
+    let mut new_values = [Term::NIL; FLAT_MAP_MAX_KEYS];
+    let new_values = &mut new_values[..values.len()];
+    new_values.copy_from_slice(values);
+    let mut missing: Option<Term> = None;
+    for &(key, value) in pairs {
+        match flat_search(keys, key) {
+            Ok(index) => new_values[index] = value,
+            Err(_) => {
+                missing = match missing {
+                    Some(least) if compare_exact(least, key).is_le() => Some(least),
+                    _ => Some(key),
+                }
+            }
+        }
     }
-    if !changed {
+    if let Some(key) = missing {
+        return Err(key);
+    }
+    if new_values == values {
         return Ok(map.term);
     }
     Ok(flat_with_keys(
         heap,
         flat_keys_tuple(map),
-        new_values.into_iter(),
+        new_values.iter().copied(),
     ))
 }
 
@@ -969,6 +996,10 @@ impl<'a> MapRef<'a> {
     pub fn get(&self, key: Term) -> Option<Term> {
         let (mut bitmap, mut children) = match node_of(*self) {
             Node::Flat { keys, values } => {
+                // An immediate is exactly equal only to its own word.
+                if key.is_immediate() {
+                    return keys.iter().position(|&k| k == key).map(|i| values[i]);
+                }
                 return keys
                     .binary_search_by(|k| compare_exact(*k, key))
                     .ok()

@@ -38,6 +38,9 @@ pub fn compare(a: Term, b: Term) -> Ordering {
     if let (Some(x), Some(y)) = (a.as_small(), b.as_small()) {
         return x.cmp(&y);
     }
+    if let (Some(x), Some(y)) = (a.as_atom(), b.as_atom()) {
+        return compare_atoms(x, y);
+    }
     Comparison::run(a, b, false)
 }
 
@@ -46,6 +49,9 @@ pub fn compare(a: Term, b: Term) -> Ordering {
 pub fn compare_exact(a: Term, b: Term) -> Ordering {
     if let (Some(x), Some(y)) = (a.as_small(), b.as_small()) {
         return x.cmp(&y);
+    }
+    if let (Some(x), Some(y)) = (a.as_atom(), b.as_atom()) {
+        return compare_atoms(x, y);
     }
     Comparison::run(a, b, true)
 }

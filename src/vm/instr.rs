@@ -142,6 +142,15 @@ pub enum SmallOp {
     Bxor,
 }
 
+/// A BIF that reads a part of a term, with an inline path.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FetchOp {
+    /// `element(Index, Tuple)`.
+    Element,
+    /// `map_get(Key, Map)`.
+    MapGet,
+}
+
 /// A type test (`is_integer`, ...), one instruction for all of them.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum TypeTest {
@@ -390,6 +399,17 @@ pub enum Instr {
         call: u32,
         fail: Label,
     },
+    /// `element/2` or `map_get/2` (`bif_calls[call]`) with its operands
+    /// inline: read here when the value is there, else the BIF raises (or
+    /// fails to `fail`) as erl does.
+    Fetch {
+        op: FetchOp,
+        a: Src,
+        b: Src,
+        dst: Dst,
+        call: u32,
+        fail: Label,
+    },
     Return,
     /// Raises the error `BadEnd` of the value in `src`.
     BadEnd {
@@ -631,6 +651,89 @@ pub enum Instr {
     /// `bs_init_writable`: `x0` becomes an empty binary with room for `x0`
     /// bytes.
     BsInitWritable,
+    // Superinstructions (see `translate::fuse`): each does the work of the
+    // instruction at its index and of the one after it, then goes on after
+    // both; the second stays in place for jumps that land on it.
+    /// `move` + `move`, one after the other.
+    Move2 {
+        src1: Src,
+        dst1: Dst,
+        src2: Src,
+        dst2: Dst,
+    },
+    /// `move` + `call`.
+    MoveCall {
+        src: Src,
+        dst: Dst,
+        to: Label,
+    },
+    /// `move` + `call_only`.
+    MoveCallOnly {
+        src: Src,
+        dst: Dst,
+        to: Label,
+    },
+    /// `move` + `call_last`.
+    MoveCallLast {
+        src: Src,
+        dst: Dst,
+        to: Label,
+        slots: u32,
+    },
+    /// `move` + `return`.
+    MoveReturn {
+        src: Src,
+        dst: Dst,
+    },
+    /// `deallocate` + `return`.
+    DeallocateReturn {
+        slots: u32,
+    },
+    /// `allocate` followed by `skip` `init` instructions, which have
+    /// nothing to do: a new frame's Y registers are already `[]`.
+    AllocateInit {
+        slots: u32,
+        heap: u32,
+        live: u32,
+        skip: u32,
+    },
+    /// `allocate` + `move`.
+    AllocateMove {
+        slots: u32,
+        heap: u32,
+        live: u32,
+        src: Src,
+        dst: Dst,
+    },
+    /// `test_heap` + `put_list`.
+    TestHeapPutList {
+        words: u32,
+        live: u32,
+        head: Src,
+        tail: Src,
+        dst: Dst,
+    },
+    /// `is_nonempty_list` + `get_list` of the same register.
+    IsNonemptyListGetList {
+        fail: Label,
+        src: Src,
+        head: Dst,
+        tail: Dst,
+    },
+    /// `get_tuple_element` + `get_tuple_element` of the same tuple.
+    GetTupleElement2 {
+        src: Src,
+        index1: u32,
+        dst1: Dst,
+        index2: u32,
+        dst2: Dst,
+    },
+    /// `is_tuple` + `test_arity` of the same register to the same label.
+    IsTupleOfArity {
+        fail: Label,
+        src: Src,
+        arity: u32,
+    },
     /// An instruction the interpreter does not run yet, or a call of a BIF
     /// with no native; executing it raises an error naming it.
     Unsupported {

@@ -16,8 +16,8 @@ use crate::code::Export;
 use crate::term::{atoms, build, order, Atom, Term, View};
 use crate::vm::bits::{self, BuildStyle};
 use crate::vm::instr::{
-    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, SmallOp, Src, SrcKind, TypeTest, NO_FRAME,
-    NO_GC, NO_LABEL,
+    BadEnd, CatchExit, Compare, Dst, FetchOp, FloatOp, Instr, SmallOp, Src, SrcKind, TypeTest,
+    NO_FRAME, NO_GC, NO_LABEL,
 };
 use crate::vm::process::{Entry, Process};
 use crate::vm::runtime::runtime;
@@ -29,6 +29,9 @@ pub const X_REGISTERS: usize = 1024;
 
 /// Native calls with at most this many arguments pass them from the stack.
 const NATIVE_ARGS_ON_STACK: usize = 8;
+
+/// Map updates with at most this many pairs keep them on the stack.
+const MAP_PAIRS_ON_STACK: usize = 8;
 
 /// Frames kept in a stack trace (erl's default `backtrace_depth`).
 const BACKTRACE_DEPTH: usize = 8;
@@ -454,6 +457,18 @@ impl Interp<'_> {
         CodeRef::from_word(cp).map(pc_of)
     }
 
+    /// `allocate`: a frame of `slots` Y registers and the return address,
+    /// and `heap` free words, collecting with `live` X registers if needed.
+    #[inline]
+    fn allocate(&mut self, slots: u32, heap: u32, live: u32) {
+        let need = slots as usize + 1 + heap as usize;
+        self.gc(need, live as usize, &mut []);
+        let pushed = self.p.heap.push_frame(slots as usize + 1);
+        debug_assert!(pushed, "a collection made room for the frame");
+        let cp = std::mem::take(&mut self.cp);
+        self.p.heap.set_return_address(0, cp);
+    }
+
     fn deallocate(&mut self, slots: u32) {
         self.cp = self.p.heap.stack_word(0);
         self.p.heap.pop_frame(slots as usize + 1);
@@ -469,6 +484,23 @@ impl Interp<'_> {
                     return Ok(self.suspend(pc));
                 }
                 continue;
+            }};
+        }
+        // Returns to `cp`, or ends the run with `x0`.
+        macro_rules! return_to_cp {
+            ($module:expr) => {{
+                match CodeRef::from_word(std::mem::take(&mut self.cp)) {
+                    // Most returns stay in the module: no slot lookup.
+                    Some(code) if code.slot == $module.slot => {
+                        pc.ip = code.ip as usize;
+                        continue;
+                    }
+                    Some(code) => {
+                        pc = pc_of(code);
+                        continue;
+                    }
+                    None => return Ok(SliceEnd::Exit(Ending::Returned(self.x[0]))),
+                }
             }};
         }
         loop {
@@ -516,25 +548,142 @@ impl Interp<'_> {
                         ..pc
                     });
                 }
-                Instr::Return => match CodeRef::from_word(std::mem::take(&mut self.cp)) {
-                    // Most returns stay in the module: no slot lookup.
-                    Some(code) if code.slot == module.slot => {
-                        pc.ip = code.ip as usize;
-                        continue;
-                    }
-                    Some(code) => {
-                        pc = pc_of(code);
-                        continue;
-                    }
-                    None => return Ok(SliceEnd::Exit(Ending::Returned(self.x[0]))),
-                },
+                Instr::Return => return_to_cp!(module),
                 Instr::Allocate { slots, heap, live } => {
-                    let need = slots as usize + 1 + heap as usize;
-                    self.gc(need, live as usize, &mut []);
-                    let pushed = self.p.heap.push_frame(slots as usize + 1);
-                    debug_assert!(pushed, "a collection made room for the frame");
-                    let cp = std::mem::take(&mut self.cp);
-                    self.p.heap.set_return_address(0, cp);
+                    self.allocate(slots, heap, live);
+                    continue;
+                }
+                // Superinstructions: the second instruction's work, then on
+                // after it.
+                Instr::Move2 {
+                    src1,
+                    dst1,
+                    src2,
+                    dst2,
+                } => {
+                    let v = self.read(module, src1);
+                    self.write(dst1, v);
+                    let v = self.read(module, src2);
+                    self.write(dst2, v);
+                    pc.ip += 1;
+                    continue;
+                }
+                Instr::MoveCall { src, dst, to } => {
+                    let v = self.read(module, src);
+                    self.write(dst, v);
+                    pc.ip += 1;
+                    self.cp = pc.code_ref().to_word();
+                    enter_call!(Pc {
+                        ip: to as usize,
+                        ..pc
+                    });
+                }
+                Instr::MoveCallOnly { src, dst, to } => {
+                    let v = self.read(module, src);
+                    self.write(dst, v);
+                    enter_call!(Pc {
+                        ip: to as usize,
+                        ..pc
+                    });
+                }
+                Instr::MoveCallLast {
+                    src,
+                    dst,
+                    to,
+                    slots,
+                } => {
+                    let v = self.read(module, src);
+                    self.write(dst, v);
+                    self.deallocate(slots);
+                    enter_call!(Pc {
+                        ip: to as usize,
+                        ..pc
+                    });
+                }
+                Instr::MoveReturn { src, dst } => {
+                    let v = self.read(module, src);
+                    self.write(dst, v);
+                    return_to_cp!(module)
+                }
+                Instr::DeallocateReturn { slots } => {
+                    self.deallocate(slots);
+                    return_to_cp!(module)
+                }
+                Instr::AllocateInit {
+                    slots,
+                    heap,
+                    live,
+                    skip,
+                } => {
+                    self.allocate(slots, heap, live);
+                    pc.ip += skip as usize;
+                    continue;
+                }
+                Instr::AllocateMove {
+                    slots,
+                    heap,
+                    live,
+                    src,
+                    dst,
+                } => {
+                    self.allocate(slots, heap, live);
+                    let v = self.read(module, src);
+                    self.write(dst, v);
+                    pc.ip += 1;
+                    continue;
+                }
+                Instr::TestHeapPutList {
+                    words,
+                    live,
+                    head,
+                    tail,
+                    dst,
+                } => {
+                    self.gc(words as usize, live as usize, &mut []);
+                    let (h, t) = (self.read(module, head), self.read(module, tail));
+                    let cell = build::cons(&mut self.p.heap, h, t);
+                    self.write(dst, cell);
+                    pc.ip += 1;
+                    continue;
+                }
+                Instr::GetTupleElement2 {
+                    src,
+                    index1,
+                    dst1,
+                    index2,
+                    dst2,
+                } => {
+                    let elements = self
+                        .read(module, src)
+                        .as_tuple()
+                        .expect("get_tuple_element on a checked tuple");
+                    self.write(dst1, elements[index1 as usize]);
+                    self.write(dst2, elements[index2 as usize]);
+                    pc.ip += 1;
+                    continue;
+                }
+                Instr::IsTupleOfArity { fail, src, arity } => {
+                    let ok = self
+                        .read(module, src)
+                        .as_tuple()
+                        .is_some_and(|e| e.len() == arity as usize);
+                    pc.ip = if ok { pc.ip + 1 } else { fail as usize };
+                    continue;
+                }
+                Instr::IsNonemptyListGetList {
+                    fail,
+                    src,
+                    head,
+                    tail,
+                } => {
+                    match self.read(module, src).as_cons() {
+                        Some((h, t)) => {
+                            self.write(head, h);
+                            self.write(tail, t);
+                            pc.ip += 1;
+                        }
+                        None => pc.ip = fail as usize,
+                    }
                     continue;
                 }
                 Instr::TestHeap { words, live } => {
@@ -658,10 +807,7 @@ impl Interp<'_> {
                 } => {
                     let value = self.read(module, src);
                     let table = &module.select_values[start as usize..(start + count) as usize];
-                    pc.ip = table
-                        .iter()
-                        .find(|(v, _)| order::exact_eq(*v, value))
-                        .map_or(fail, |&(_, l)| l) as usize;
+                    pc.ip = select(table, value).unwrap_or(fail) as usize;
                     continue;
                 }
                 Instr::SelectTupleArity {
@@ -670,15 +816,11 @@ impl Interp<'_> {
                     start,
                     count,
                 } => {
-                    let arity = self
-                        .read(module, src)
-                        .as_tuple()
-                        .map_or(-1, |e| e.len() as i64);
+                    let arity = self.read(module, src).as_tuple().map(|e| e.len());
                     let table = &module.select_values[start as usize..(start + count) as usize];
-                    pc.ip = table
-                        .iter()
-                        .find(|(v, _)| v.as_small() == Some(arity))
-                        .map_or(fail, |&(_, l)| l) as usize;
+                    pc.ip = arity
+                        .and_then(|n| select(table, Term::small(n as i64)))
+                        .unwrap_or(fail) as usize;
                     continue;
                 }
                 Instr::Jump { to } => {
@@ -793,6 +935,29 @@ impl Interp<'_> {
                     let (a, b) = (self.read(module, a), self.read(module, b));
                     if let Some(result) = small_arith(op, a, b) {
                         self.write(dst, result);
+                        continue;
+                    }
+                    let bif = module.bif_calls[call as usize];
+                    match self.call_bif(bif.native, &bif, &[a, b], dst) {
+                        Ok(()) => continue,
+                        Err(_) if fail != NO_LABEL => {
+                            pc.ip = fail as usize;
+                            continue;
+                        }
+                        Err(raised) => (raised, Origin::Native(bif.export, vec![a, b])),
+                    }
+                }
+                Instr::Fetch {
+                    op,
+                    a,
+                    b,
+                    dst,
+                    call,
+                    fail,
+                } => {
+                    let (a, b) = (self.read(module, a), self.read(module, b));
+                    if let Some(value) = fetch(op, a, b) {
+                        self.write(dst, value);
                         continue;
                     }
                     let bif = module.bif_calls[call as usize];
@@ -1009,17 +1174,30 @@ impl Interp<'_> {
                         continue;
                     };
                     let operands = &module.operands[start as usize..(start + 2 * count) as usize];
-                    let pairs: Vec<(Term, Term)> = operands
-                        .chunks(2)
-                        .map(|kv| (self.read(module, kv[0]), self.read(module, kv[1])))
-                        .collect();
+                    // A few pairs (the common case) on the stack.
+                    let mut on_stack = [(Term::NIL, Term::NIL); MAP_PAIRS_ON_STACK];
+                    let mut on_heap = Vec::new();
+                    let pairs = if operands.len() <= 2 * MAP_PAIRS_ON_STACK {
+                        let pairs = &mut on_stack[..operands.len() / 2];
+                        for (pair, kv) in pairs.iter_mut().zip(operands.chunks(2)) {
+                            *pair = (self.read(module, kv[0]), self.read(module, kv[1]));
+                        }
+                        &*pairs
+                    } else {
+                        on_heap.extend(
+                            operands
+                                .chunks(2)
+                                .map(|kv| (self.read(module, kv[0]), self.read(module, kv[1]))),
+                        );
+                        &on_heap[..]
+                    };
                     let result = if exact {
-                        crate::term::map::update_pairs(&mut self.p.heap, map_ref, &pairs)
+                        crate::term::map::update_pairs(&mut self.p.heap, map_ref, pairs)
                     } else {
                         Ok(crate::term::map::put_pairs(
                             &mut self.p.heap,
                             map_ref,
-                            &pairs,
+                            pairs,
                         ))
                     };
                     match result {
@@ -1887,16 +2065,72 @@ fn type_test(test: TypeTest, t: Term) -> bool {
     }
 }
 
-fn compare(cmp: Compare, a: Term, b: Term) -> bool {
-    use std::cmp::Ordering::Less;
-    match cmp {
-        Compare::Lt => order::compare(a, b) == Less,
-        Compare::Ge => order::compare(a, b) != Less,
-        Compare::Eq => order::eq(a, b),
-        Compare::Ne => !order::eq(a, b),
-        Compare::EqExact => order::exact_eq(a, b),
-        Compare::NeExact => !order::exact_eq(a, b),
+/// `element(a, b)` or `map_get(a, b)` when it has a value (else the BIF
+/// raises the error).
+#[inline]
+fn fetch(op: FetchOp, a: Term, b: Term) -> Option<Term> {
+    match op {
+        FetchOp::Element => {
+            let elements = b.as_tuple()?;
+            let index = usize::try_from(a.as_small()?).ok()?;
+            index.checked_sub(1).and_then(|i| elements.get(i)).copied()
+        }
+        FetchOp::MapGet => crate::term::MapRef::from_term(b)?.get(a),
     }
+}
+
+/// The label paired with `value` in a `select_val` table (sorted by word):
+/// an immediate is found by its word, anything else by exact equality.
+#[inline]
+fn select(table: &[(Term, u32)], value: Term) -> Option<u32> {
+    if value.is_immediate() {
+        let i = table
+            .binary_search_by_key(&value.raw(), |(v, _)| v.raw())
+            .ok()?;
+        return Some(table[i].1);
+    }
+    table
+        .iter()
+        .find(|(v, _)| !v.is_immediate() && order::exact_eq(*v, value))
+        .map(|&(_, label)| label)
+}
+
+/// A comparison test; two small integers, two floats and equality of
+/// immediates are decided here, anything else by term order.
+#[inline]
+fn compare(cmp: Compare, a: Term, b: Term) -> bool {
+    match cmp {
+        Compare::Lt => less_than(a, b),
+        Compare::Ge => !less_than(a, b),
+        Compare::Eq => equal(a, b),
+        Compare::Ne => !equal(a, b),
+        Compare::EqExact => exactly_equal(a, b),
+        Compare::NeExact => !exactly_equal(a, b),
+    }
+}
+
+#[inline]
+fn less_than(a: Term, b: Term) -> bool {
+    if let (Some(x), Some(y)) = (a.as_small(), b.as_small()) {
+        return x < y;
+    }
+    if let (Some(x), Some(y)) = (a.as_float(), b.as_float()) {
+        return x < y;
+    }
+    order::compare(a, b) == std::cmp::Ordering::Less
+}
+
+/// `==`: the same word is equal; two different immediates are not (a float
+/// equal to an integer is boxed).
+#[inline]
+fn equal(a: Term, b: Term) -> bool {
+    a == b || (!(a.is_immediate() && b.is_immediate()) && order::eq(a, b))
+}
+
+/// `=:=`: an immediate is exactly equal only to its own word.
+#[inline]
+fn exactly_equal(a: Term, b: Term) -> bool {
+    a == b || (!a.is_immediate() && !b.is_immediate() && order::exact_eq(a, b))
 }
 
 fn is_function_of_arity(f: Term, arity: Term) -> bool {

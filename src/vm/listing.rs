@@ -15,8 +15,8 @@ use crate::code::module::Module;
 use crate::code::Export;
 use crate::term::{print, Term};
 use crate::vm::instr::{
-    BadEnd, CatchExit, Compare, Dst, FloatOp, Instr, Label, Src, SrcKind, TypeTest, NO_FRAME,
-    NO_LABEL,
+    BadEnd, CatchExit, Compare, Dst, FetchOp, FloatOp, Instr, Label, Src, SrcKind, TypeTest,
+    NO_FRAME, NO_LABEL,
 };
 
 /// One operand of a described instruction.
@@ -216,7 +216,134 @@ pub fn describe(module: &Module, instr: &Instr) -> (&'static str, Vec<Operand>) 
                 O::Dst(dst),
             ],
         ),
+        Instr::Fetch {
+            op,
+            a,
+            b,
+            dst,
+            call,
+            fail,
+        } => (
+            match op {
+                FetchOp::Element => "element",
+                FetchOp::MapGet => "map_get",
+            },
+            vec![
+                O::Label(fail),
+                O::Function(module.bif_calls[call as usize].export),
+                O::Src(a),
+                O::Src(b),
+                O::Dst(dst),
+            ],
+        ),
         Instr::Return => ("return", vec![]),
+        Instr::GetTupleElement2 {
+            src,
+            index1,
+            dst1,
+            index2,
+            dst2,
+        } => (
+            "get_tuple_element2",
+            vec![
+                O::Src(src),
+                O::Number(index1.into()),
+                O::Dst(dst1),
+                O::Number(index2.into()),
+                O::Dst(dst2),
+            ],
+        ),
+        Instr::IsTupleOfArity { fail, src, arity } => (
+            "is_tuple_of_arity",
+            vec![O::Label(fail), O::Src(src), O::Number(arity.into())],
+        ),
+        Instr::Move2 {
+            src1,
+            dst1,
+            src2,
+            dst2,
+        } => (
+            "move2",
+            vec![O::Src(src1), O::Dst(dst1), O::Src(src2), O::Dst(dst2)],
+        ),
+        Instr::MoveCall { src, dst, to } => {
+            ("move_call", vec![O::Src(src), O::Dst(dst), O::Label(to)])
+        }
+        Instr::MoveCallOnly { src, dst, to } => (
+            "move_call_only",
+            vec![O::Src(src), O::Dst(dst), O::Label(to)],
+        ),
+        Instr::MoveCallLast {
+            src,
+            dst,
+            to,
+            slots,
+        } => (
+            "move_call_last",
+            vec![
+                O::Src(src),
+                O::Dst(dst),
+                O::Label(to),
+                O::Number(slots.into()),
+            ],
+        ),
+        Instr::MoveReturn { src, dst } => ("move_return", vec![O::Src(src), O::Dst(dst)]),
+        Instr::DeallocateReturn { slots } => ("deallocate_return", vec![O::Number(slots.into())]),
+        Instr::AllocateInit {
+            slots,
+            heap,
+            live,
+            skip,
+        } => (
+            "allocate_init",
+            vec![
+                O::Number(slots.into()),
+                O::Number(heap.into()),
+                O::Number(live.into()),
+                O::Number(skip.into()),
+            ],
+        ),
+        Instr::AllocateMove {
+            slots,
+            heap,
+            live,
+            src,
+            dst,
+        } => (
+            "allocate_move",
+            vec![
+                O::Number(slots.into()),
+                O::Number(heap.into()),
+                O::Number(live.into()),
+                O::Src(src),
+                O::Dst(dst),
+            ],
+        ),
+        Instr::TestHeapPutList {
+            words,
+            live,
+            head,
+            tail,
+            dst,
+        } => (
+            "test_heap_put_list",
+            vec![
+                O::Number(words.into()),
+                O::Number(live.into()),
+                O::Src(head),
+                O::Src(tail),
+                O::Dst(dst),
+            ],
+        ),
+        Instr::IsNonemptyListGetList {
+            fail,
+            src,
+            head,
+            tail,
+        } => (
+            "is_nonempty_list_get_list",
+            vec![O::Label(fail), O::Src(src), O::Dst(head), O::Dst(tail)],
+        ),
         Instr::BadEnd { kind, src } => match kind {
             BadEnd::IfClause => ("if_end", vec![]),
             BadEnd::Badmatch => ("badmatch", vec![O::Src(src)]),

@@ -20,8 +20,8 @@ use crate::loader::{BeamFile, Instr as GenInstr, Location, Operand, Register};
 use crate::term::{build, Term};
 use crate::vm::bits::{self, Get, Segment, SegmentKind};
 use crate::vm::instr::{
-    BadEnd, BifCall, CatchExit, Compare, Dst, FloatOp, Instr, Label, SmallOp, Src, TypeTest,
-    NO_FRAME, NO_GC, NO_LABEL,
+    BadEnd, BifCall, CatchExit, Compare, Dst, FetchOp, FloatOp, Instr, Label, SmallOp, Src,
+    TypeTest, NO_FRAME, NO_GC, NO_LABEL,
 };
 
 /// The operator of an `erlang` arithmetic BIF that has an inline path for
@@ -39,6 +39,18 @@ fn small_op(export: &Export) -> Option<SmallOp> {
         "band" => SmallOp::Band,
         "bor" => SmallOp::Bor,
         "bxor" => SmallOp::Bxor,
+        _ => return None,
+    })
+}
+
+/// The `erlang` BIF that reads a part of a term and has an inline path.
+fn fetch_op(export: &Export) -> Option<FetchOp> {
+    if export.module != crate::term::atoms::ERLANG || export.arity != 2 {
+        return None;
+    }
+    Some(match export.function.name() {
+        "element" => FetchOp::Element,
+        "map_get" => FetchOp::MapGet,
         _ => return None,
     })
 }
@@ -79,6 +91,7 @@ pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
         .map(|e| Ok((e.function, e.arity, t.label(e.label)?)))
         .collect::<Result<Vec<_>>>()?;
     t.replace_native_bodies();
+    fuse(&mut t.code);
     let lambdas = beam
         .lambdas
         .iter()
@@ -546,6 +559,9 @@ impl Translator<'_> {
                     let label = self.fail(*label)?;
                     self.select_values.push((value, label));
                 }
+                // Sorted by word: the interpreter finds an immediate value
+                // (and every tuple arity) by binary search.
+                self.select_values[start as usize..].sort_by_key(|(value, _)| value.raw());
                 let count = self.select_values.len() as u32 - start;
                 self.emit(if instr.op == GenOp::SelectVal {
                     Instr::SelectVal {
@@ -844,6 +860,21 @@ impl Translator<'_> {
             });
             return Ok(());
         }
+        if let Some(op) = fetch_op(export) {
+            let (a, b) = (
+                self.operands[start as usize],
+                self.operands[start as usize + 1],
+            );
+            self.emit(Instr::Fetch {
+                op,
+                a,
+                b,
+                dst,
+                call,
+                fail,
+            });
+            return Ok(());
+        }
         self.emit(Instr::Bif {
             native,
             fail,
@@ -882,6 +913,7 @@ impl Translator<'_> {
                 | Instr::SelectTupleArity { fail, .. }
                 | Instr::Bif { fail, .. }
                 | Instr::Arith { fail, .. }
+                | Instr::Fetch { fail, .. }
                 | Instr::PutMap { fail, .. }
                 | Instr::GetMapElements { fail, .. }
                 | Instr::HasMapFields { fail, .. }
@@ -921,6 +953,133 @@ impl Translator<'_> {
             }
         }
     }
+}
+
+/// Superinstructions: where an instruction is followed by one it often runs
+/// with, it becomes an instruction that does both and goes on after the
+/// second, which stays in place for the jumps that land on it (so no label
+/// moves and return addresses and line numbers stay those of the unfused
+/// code). The pairs are the most frequent fall-through pairs of the
+/// instruction profile (docs/architecture.md, "Choosing superinstructions").
+fn fuse(code: &mut [Instr]) {
+    for i in 1..code.len() {
+        if let Some(fused) = fused_pair(code[i - 1], code[i]) {
+            code[i - 1] = fused;
+        }
+    }
+    // The `init`s right after an `allocate` (from `init_yregs`) have
+    // nothing to do: `allocate` sets the new Y registers to `[]`.
+    for i in 0..code.len() {
+        if let Instr::Allocate { slots, heap, live } = code[i] {
+            let skip = code[i + 1..]
+                .iter()
+                .take_while(|next| matches!(next, Instr::InitY { .. }))
+                .count() as u32;
+            if skip > 0 {
+                code[i] = Instr::AllocateInit {
+                    slots,
+                    heap,
+                    live,
+                    skip,
+                };
+            }
+        }
+    }
+}
+
+/// The superinstruction doing `first` and then `second`, if there is one.
+fn fused_pair(first: Instr, second: Instr) -> Option<Instr> {
+    Some(match (first, second) {
+        (
+            Instr::Move {
+                src: src1,
+                dst: dst1,
+            },
+            Instr::Move {
+                src: src2,
+                dst: dst2,
+            },
+        ) => Instr::Move2 {
+            src1,
+            dst1,
+            src2,
+            dst2,
+        },
+        (Instr::Move { src, dst }, Instr::Call { to }) => Instr::MoveCall { src, dst, to },
+        (Instr::Move { src, dst }, Instr::CallOnly { to }) => Instr::MoveCallOnly { src, dst, to },
+        (Instr::Move { src, dst }, Instr::CallLast { to, slots }) => Instr::MoveCallLast {
+            src,
+            dst,
+            to,
+            slots,
+        },
+        (Instr::Move { src, dst }, Instr::Return) => Instr::MoveReturn { src, dst },
+        (Instr::Deallocate { slots }, Instr::Return) => Instr::DeallocateReturn { slots },
+        (Instr::Allocate { slots, heap, live }, Instr::Move { src, dst }) => Instr::AllocateMove {
+            slots,
+            heap,
+            live,
+            src,
+            dst,
+        },
+        (Instr::TestHeap { words, live }, Instr::PutList { head, tail, dst }) => {
+            Instr::TestHeapPutList {
+                words,
+                live,
+                head,
+                tail,
+                dst,
+            }
+        }
+        (
+            Instr::Test {
+                test: TypeTest::NonemptyList,
+                fail,
+                src,
+            },
+            Instr::GetList {
+                src: list,
+                head,
+                tail,
+            },
+        ) if list == src => Instr::IsNonemptyListGetList {
+            fail,
+            src,
+            head,
+            tail,
+        },
+        (
+            Instr::GetTupleElement {
+                src,
+                index: index1,
+                dst: dst1,
+            },
+            Instr::GetTupleElement {
+                src: tuple,
+                index: index2,
+                dst: dst2,
+            },
+        ) if tuple == src && dst1.as_src() != src => Instr::GetTupleElement2 {
+            src,
+            index1,
+            dst1,
+            index2,
+            dst2,
+        },
+        (
+            Instr::Test {
+                test: TypeTest::Tuple,
+                fail,
+                src,
+            },
+            Instr::TestArity {
+                fail: arity_fail,
+                src: tuple,
+                arity,
+            },
+        ) if tuple == src && arity_fail == fail => Instr::IsTupleOfArity { fail, src, arity },
+        _ => return None,
+    })
 }
 
 /// An old-style build being gathered: its first instruction's operands and
