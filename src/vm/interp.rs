@@ -475,6 +475,21 @@ impl Interp<'_> {
     }
 
     fn run(&mut self, mut pc: Pc) -> Result<SliceEnd, Exception> {
+        // The slow path of `Arith` and `Fetch`: the BIF itself, branching to
+        // `fail` or raising when it fails.
+        macro_rules! call_bif2 {
+            ($module:expr, $call:expr, $a:expr, $b:expr, $dst:expr, $fail:expr) => {{
+                let bif = $module.bif_calls[$call as usize];
+                match self.call_bif(bif.native, &bif, &[$a, $b], $dst) {
+                    Ok(()) => continue,
+                    Err(_) if $fail != NO_LABEL => {
+                        pc.ip = $fail as usize;
+                        continue;
+                    }
+                    Err(raised) => (raised, Origin::Native(bif.export, vec![$a, $b])),
+                }
+            }};
+        }
         // Goes on at a called function's entry, spending a reduction; the
         // slice ends there when they are used up.
         macro_rules! enter_call {
@@ -937,15 +952,7 @@ impl Interp<'_> {
                         self.write(dst, result);
                         continue;
                     }
-                    let bif = module.bif_calls[call as usize];
-                    match self.call_bif(bif.native, &bif, &[a, b], dst) {
-                        Ok(()) => continue,
-                        Err(_) if fail != NO_LABEL => {
-                            pc.ip = fail as usize;
-                            continue;
-                        }
-                        Err(raised) => (raised, Origin::Native(bif.export, vec![a, b])),
-                    }
+                    call_bif2!(module, call, a, b, dst, fail)
                 }
                 Instr::Fetch {
                     op,
@@ -960,15 +967,7 @@ impl Interp<'_> {
                         self.write(dst, value);
                         continue;
                     }
-                    let bif = module.bif_calls[call as usize];
-                    match self.call_bif(bif.native, &bif, &[a, b], dst) {
-                        Ok(()) => continue,
-                        Err(_) if fail != NO_LABEL => {
-                            pc.ip = fail as usize;
-                            continue;
-                        }
-                        Err(raised) => (raised, Origin::Native(bif.export, vec![a, b])),
-                    }
+                    call_bif2!(module, call, a, b, dst, fail)
                 }
                 Instr::BadEnd { kind, src } => {
                     let value = self.read(module, src);

@@ -22,7 +22,7 @@ mod identity;
 mod lists;
 mod misc;
 mod numbers;
-mod processes;
+pub(crate) mod processes;
 mod raise;
 pub(crate) mod time;
 mod timezone;

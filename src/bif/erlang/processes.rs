@@ -27,7 +27,7 @@ fn atom_arg(term: Term) -> Result<Atom, Raised> {
 }
 
 /// The three id words of a local reference.
-fn ref_key(term: Term) -> Option<RefKey> {
+pub(crate) fn ref_key(term: Term) -> Option<RefKey> {
     match term.view() {
         View::Ref(r) if r.node == atoms::NONODE && r.id_count() == 3 => {
             let mut key = [0u32; 3];

@@ -29,30 +29,16 @@ use std::sync::Arc;
 use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 
 use super::erlang::atom;
+use super::erlang::processes::ref_key;
 use crate::bif::{Native, NativeResult, Raised};
 use crate::heap::copy_term;
-use crate::term::{atoms, build, Atom, Term, View};
+use crate::term::{atoms, build, Atom, Term};
 use crate::vm::process::Process;
-use crate::vm::signal::RefKey;
 use object::Object;
 use table::{Access, Contents, Heir, Options, Protection, Store, Table, TableType};
 
 fn badarg<T>() -> Result<T, Raised> {
     Err(Raised::badarg())
-}
-
-/// The local reference's three id words.
-fn ref_key(term: Term) -> Option<RefKey> {
-    match term.view() {
-        View::Ref(r) if r.node == atoms::NONODE && r.id_count() == 3 => {
-            let mut key = [0u32; 3];
-            for (slot, id) in key.iter_mut().zip(r.ids()) {
-                *slot = id;
-            }
-            Some(key)
-        }
-        _ => None,
-    }
 }
 
 /// The table `tab` names (a name or a tid), if it exists.
