@@ -26,7 +26,39 @@ mp(RE, Opts) ->
 main() ->
     basic() ++ captures() ++ names() ++ compile_options() ++ run_options()
         ++ newlines() ++ global() ++ unicode() ++ errors() ++ replace() ++ split()
-        ++ limits() ++ latin1() ++ misc().
+        ++ limits() ++ latin1() ++ misc() ++ error_causes().
+
+%% The error_info cause of a badarg: `badopt` for options re refuses.
+cause(F) ->
+    try F() of
+        Result -> {returned, Result}
+    catch
+        error:Reason:Stack ->
+            [{_, _, _, Location} | _] = Stack,
+            Info = proplists:get_value(error_info, Location, #{}),
+            {Reason, maps:get(cause, Info, none)}
+    end.
+
+error_causes() ->
+    {ok, MP} = re:compile("a"),
+    [{cause_bad_run_option, cause(fun() -> re:run("a", "a", [bad]) end)},
+     {cause_bad_compile_option, cause(fun() -> re:compile("a", [bad]) end)},
+     {cause_run_option_in_compile, cause(fun() -> re:compile("a", [global]) end)},
+     {cause_exec_option_in_compile, cause(fun() -> re:compile("a", [notbol]) end)},
+     {cause_bad_capture, cause(fun() -> re:run("a", "a", [{capture, bad}]) end)},
+     {cause_bad_capture_type, cause(fun() -> re:run("a", "a", [{capture, all, bad}]) end)},
+     {cause_negative_offset, cause(fun() -> re:run("a", "a", [{offset, -1}]) end)},
+     {cause_bad_newline, cause(fun() -> re:run("a", "a", [{newline, bad}]) end)},
+     {cause_options_not_list, cause(fun() -> re:run("a", "a", bad) end)},
+     {cause_improper_options, cause(fun() -> re:run("a", "a", [caseless | bad]) end)},
+     {cause_compile_options_not_list, cause(fun() -> re:compile("a", bad) end)},
+     {cause_compiled_unicode_mismatch, cause(fun() -> re:run("a", MP, [unicode]) end)},
+     {cause_compile_option_with_mp, cause(fun() -> re:run("a", MP, [caseless]) end)},
+     {cause_bad_subject, cause(fun() -> re:run(1, "a") end)},
+     {cause_bad_pattern_type, cause(fun() -> re:run("a", 1) end)},
+     {cause_bad_pattern, cause(fun() -> re:run("a", "(") end)},
+     {cause_bad_compile_newline, cause(fun() -> re:compile("a", [{newline, x}]) end)},
+     {cause_negative_limit, cause(fun() -> re:run("a", "a", [{match_limit, -1}]) end)}].
 
 basic() ->
     [{plain, re:run("abcde", "cd")},

@@ -66,6 +66,12 @@ fn term_to_int(term: Term) -> Option<u32> {
         .filter(|&v| v <= i32::MAX as u32)
 }
 
+/// The exception for options `parse_options` refused (erl's cause
+/// `badopt`, also for options that are not a list).
+fn bad_options() -> Raised {
+    crate::bif::badarg_with_cause("badopt")
+}
+
 fn parse_options(list: Term) -> Option<Options> {
     let mut o = Options::default();
     let mut iter = list.list_iter();
@@ -365,7 +371,7 @@ fn error_term(process: &mut Process, (message, offset): &CompileError) -> Term {
 fn compile(process: &mut Process, pattern: Term, options: Term) -> NativeResult {
     let o = parse_options(options)
         .filter(|o| !o.run_only)
-        .ok_or_else(Raised::badarg)?;
+        .ok_or_else(bad_options)?;
     let bytes = pattern_bytes(process, pattern, o.unicode).ok_or_else(Raised::badarg)?;
     let key = Spec {
         compile: o.compile,
@@ -618,7 +624,7 @@ fn match_error(process: &mut Process, code: i32, report: bool) -> NativeResult {
 }
 
 fn run(process: &mut Process, subject: Term, pattern: Term, options: Term) -> NativeResult {
-    let o = parse_options(options).ok_or_else(Raised::badarg)?;
+    let o = parse_options(options).ok_or_else(bad_options)?;
     let (mut spec, textual) = if pattern.is_tuple() {
         if o.compile_only {
             return Err(Raised::badarg());
