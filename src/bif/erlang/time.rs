@@ -163,18 +163,18 @@ fn now(process: &mut Process, _: &[Term]) -> NativeResult {
 }
 
 /// A civil date and time.
-pub(super) struct DateTime {
-    pub(super) year: i64,
-    month: i64,
-    day: i64,
-    hour: i64,
-    minute: i64,
-    second: i64,
+pub(crate) struct DateTime {
+    pub(crate) year: i64,
+    pub(crate) month: i64,
+    pub(crate) day: i64,
+    pub(crate) hour: i64,
+    pub(crate) minute: i64,
+    pub(crate) second: i64,
 }
 
 /// The proleptic Gregorian date and time of `seconds` since 1970 (Howard
 /// Hinnant's `civil_from_days`).
-pub(super) fn date_time(seconds: i64) -> DateTime {
+pub(crate) fn date_time(seconds: i64) -> DateTime {
     let days = seconds.div_euclid(86_400);
     let in_day = seconds.rem_euclid(86_400);
     let z = days + 719_468;
