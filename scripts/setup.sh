@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what oxbeam's build and tests need, when it is missing:
 # OTP 25 (the oracle, and the .beam files oxbeam runs), Elixir (whose
-# .beam files the loader is tested on) and zlib's headers. Safe to run again: it only installs
+# .beam files the loader is tested on), zlib's headers and a C compiler. Safe to run again: it only installs
 # what is absent. Sourced by scripts/example.sh and scripts/test.sh.
 set -euo pipefail
 
@@ -12,6 +12,8 @@ command -v elixir >/dev/null 2>&1 || missing+=(elixir)
 # compressed term_to_binary output is byte-identical to erl's.
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+# A C compiler: pcre2-sys builds PCRE2 (behind `re`) from its bundled source.
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   sudo=""
