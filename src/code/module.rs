@@ -27,20 +27,48 @@ pub struct CodeRef {
     pub ip: u32,
 }
 
+/// Bytes of an instruction. A return address holds the byte offset of its
+/// instruction in the code, so the interpreter makes and follows one
+/// without multiplying or dividing.
+const INSTR_BYTES: u64 = std::mem::size_of::<Instr>() as u64;
+const _: () = assert!(INSTR_BYTES % 8 == 0);
+
+/// Where a code word keeps its slot.
+const SLOT_SHIFT: u32 = 35;
+
 impl CodeRef {
-    /// As one word: `(slot + 1) << 35 | ip << 3` — 8-aligned with the
-    /// primary tag of a header, never 0, and never read as a term.
+    /// As one word: `(slot + 1) << 35 | ip * size_of::<Instr>()` —
+    /// 8-aligned with the primary tag of a header, never 0, and never read
+    /// as a term.
     #[inline]
     pub fn to_word(self) -> u64 {
-        ((self.slot as u64 + 1) << 35) | ((self.ip as u64) << 3)
+        debug_assert!((self.ip as u64 * INSTR_BYTES) < 1 << SLOT_SHIFT);
+        Self::word(self.slot, self.ip as usize * INSTR_BYTES as usize)
     }
 
     #[inline]
     pub fn from_word(word: u64) -> Option<CodeRef> {
-        (word != 0).then(|| CodeRef {
-            slot: ((word >> 35) - 1) as u32,
-            ip: ((word >> 3) & 0xFFFF_FFFF) as u32,
+        (word != 0).then(|| {
+            let (slot, offset) = Self::split_word(word);
+            CodeRef {
+                slot,
+                ip: (offset as u64 / INSTR_BYTES) as u32,
+            }
         })
+    }
+
+    /// The word of the instruction `byte_offset` bytes into the code of
+    /// module slot `slot`.
+    #[inline]
+    pub fn word(slot: u32, byte_offset: usize) -> u64 {
+        ((slot as u64 + 1) << SLOT_SHIFT) | byte_offset as u64
+    }
+
+    /// The slot and byte offset of a word that is not 0.
+    #[inline]
+    pub fn split_word(word: u64) -> (u32, usize) {
+        let slot = ((word >> SLOT_SHIFT) - 1) as u32;
+        (slot, (word & ((1 << SLOT_SHIFT) - 1)) as usize)
     }
 }
 

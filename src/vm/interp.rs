@@ -24,6 +24,8 @@ use crate::vm::runtime::runtime;
 use crate::vm::signal::{self, Handled, Signal};
 use crossbeam_queue::SegQueue;
 
+mod hot;
+
 /// BEAM's number of X registers.
 pub const X_REGISTERS: usize = 1024;
 
@@ -233,7 +235,7 @@ impl Interp<'_> {
     #[inline]
     fn read(&self, module: &Module, src: Src) -> Term {
         match src.kind() {
-            SrcKind::X(i) => self.x[i],
+            SrcKind::X(i) => self.x[i & (X_REGISTERS - 1)],
             SrcKind::Y(i) => self.p.heap.y(i + 1),
             SrcKind::Const(i) => module.consts[i],
         }
@@ -242,7 +244,7 @@ impl Interp<'_> {
     #[inline]
     fn write(&mut self, dst: Dst, value: Term) {
         match dst.register() {
-            Ok(x) => self.x[x] = value,
+            Ok(x) => self.x[x & (X_REGISTERS - 1)] = value,
             Err(y) => self.p.heap.set_y(y + 1, value),
         }
     }
@@ -519,30 +521,11 @@ impl Interp<'_> {
             }};
         }
         loop {
+            self.run_hot(&mut pc);
             let module = pc.module;
             let instr = module.code[pc.ip];
-            #[cfg(feature = "op-profile")]
-            crate::vm::profile::record(module.slot, pc.ip);
             pc.ip += 1;
             let raised: (Raised, Origin) = match instr {
-                Instr::Move { src, dst } => {
-                    let v = self.read(module, src);
-                    self.write(dst, v);
-                    continue;
-                }
-                Instr::Test { test, fail, src } => {
-                    if !type_test(test, self.read(module, src)) {
-                        pc.ip = fail as usize;
-                    }
-                    continue;
-                }
-                Instr::Cmp { cmp, fail, a, b } => {
-                    let (a, b) = (self.read(module, a), self.read(module, b));
-                    if !compare(cmp, a, b) {
-                        pc.ip = fail as usize;
-                    }
-                    continue;
-                }
                 Instr::Call { to } => {
                     self.cp = pc.code_ref().to_word();
                     enter_call!(Pc {
@@ -570,19 +553,6 @@ impl Interp<'_> {
                 }
                 // Superinstructions: the second instruction's work, then on
                 // after it.
-                Instr::Move2 {
-                    src1,
-                    dst1,
-                    src2,
-                    dst2,
-                } => {
-                    let v = self.read(module, src1);
-                    self.write(dst1, v);
-                    let v = self.read(module, src2);
-                    self.write(dst2, v);
-                    pc.ip += 1;
-                    continue;
-                }
                 Instr::MoveCall { src, dst, to } => {
                     let v = self.read(module, src);
                     self.write(dst, v);
@@ -661,52 +631,8 @@ impl Interp<'_> {
                     pc.ip += 1;
                     continue;
                 }
-                Instr::GetTupleElement2 {
-                    src,
-                    index1,
-                    dst1,
-                    index2,
-                    dst2,
-                } => {
-                    let elements = self
-                        .read(module, src)
-                        .as_tuple()
-                        .expect("get_tuple_element on a checked tuple");
-                    self.write(dst1, elements[index1 as usize]);
-                    self.write(dst2, elements[index2 as usize]);
-                    pc.ip += 1;
-                    continue;
-                }
-                Instr::IsTupleOfArity { fail, src, arity } => {
-                    let ok = self
-                        .read(module, src)
-                        .as_tuple()
-                        .is_some_and(|e| e.len() == arity as usize);
-                    pc.ip = if ok { pc.ip + 1 } else { fail as usize };
-                    continue;
-                }
-                Instr::IsNonemptyListGetList {
-                    fail,
-                    src,
-                    head,
-                    tail,
-                } => {
-                    match self.read(module, src).as_cons() {
-                        Some((h, t)) => {
-                            self.write(head, h);
-                            self.write(tail, t);
-                            pc.ip += 1;
-                        }
-                        None => pc.ip = fail as usize,
-                    }
-                    continue;
-                }
                 Instr::TestHeap { words, live } => {
                     self.gc(words as usize, live as usize, &mut []);
-                    continue;
-                }
-                Instr::Deallocate { slots } => {
-                    self.deallocate(slots);
                     continue;
                 }
                 Instr::Trim { drop } => {
@@ -714,41 +640,6 @@ impl Interp<'_> {
                     let cp = self.p.heap.stack_word(0);
                     self.p.heap.pop_frame(drop as usize);
                     self.p.heap.set_return_address(0, cp);
-                    continue;
-                }
-                Instr::InitY { y } => {
-                    self.p.heap.set_y(y as usize + 1, Term::NIL);
-                    continue;
-                }
-                Instr::Swap { a, b } => {
-                    let (va, vb) = (self.read(module, a.as_src()), self.read(module, b.as_src()));
-                    self.write(a, vb);
-                    self.write(b, va);
-                    continue;
-                }
-                Instr::GetList { src, head, tail } => {
-                    let (h, t) = self
-                        .read(module, src)
-                        .as_cons()
-                        .expect("get_list on a checked cons");
-                    self.write(head, h);
-                    self.write(tail, t);
-                    continue;
-                }
-                Instr::GetHd { src, dst } => {
-                    let (h, _) = self.read(module, src).as_cons().expect("get_hd on a cons");
-                    self.write(dst, h);
-                    continue;
-                }
-                Instr::GetTl { src, dst } => {
-                    let (_, t) = self.read(module, src).as_cons().expect("get_tl on a cons");
-                    self.write(dst, t);
-                    continue;
-                }
-                Instr::PutList { head, tail, dst } => {
-                    let (h, t) = (self.read(module, head), self.read(module, tail));
-                    let cell = build::cons(&mut self.p.heap, h, t);
-                    self.write(dst, cell);
                     continue;
                 }
                 Instr::PutTuple { start, count, dst } => {
@@ -759,14 +650,6 @@ impl Interp<'_> {
                     let tuple = build::tuple(&mut self.p.heap, &elements);
                     *self.scratch = elements;
                     self.write(dst, tuple);
-                    continue;
-                }
-                Instr::GetTupleElement { src, index, dst } => {
-                    let elements = self
-                        .read(module, src)
-                        .as_tuple()
-                        .expect("get_tuple_element on a checked tuple");
-                    self.write(dst, elements[index as usize]);
                     continue;
                 }
                 Instr::SetTupleElement {
@@ -781,65 +664,11 @@ impl Interp<'_> {
                     unsafe { build::set_tuple_element(tuple, index as usize, value) };
                     continue;
                 }
-                Instr::TestArity { fail, src, arity } => {
-                    let ok = self
-                        .read(module, src)
-                        .as_tuple()
-                        .is_some_and(|e| e.len() == arity as usize);
-                    if !ok {
-                        pc.ip = fail as usize;
-                    }
-                    continue;
-                }
-                Instr::IsTaggedTuple {
-                    fail,
-                    src,
-                    arity,
-                    tag,
-                } => {
-                    let tag = self.read(module, tag);
-                    let ok = self
-                        .read(module, src)
-                        .as_tuple()
-                        .is_some_and(|e| e.len() == arity as usize && e[0] == tag);
-                    if !ok {
-                        pc.ip = fail as usize;
-                    }
-                    continue;
-                }
                 Instr::IsFunction2 { fail, src, arity } => {
                     let (f, arity) = (self.read(module, src), self.read(module, arity));
                     if !is_function_of_arity(f, arity) {
                         pc.ip = fail as usize;
                     }
-                    continue;
-                }
-                Instr::SelectVal {
-                    src,
-                    fail,
-                    start,
-                    count,
-                } => {
-                    let value = self.read(module, src);
-                    let table = &module.select_values[start as usize..(start + count) as usize];
-                    pc.ip = select(table, value).unwrap_or(fail) as usize;
-                    continue;
-                }
-                Instr::SelectTupleArity {
-                    src,
-                    fail,
-                    start,
-                    count,
-                } => {
-                    let arity = self.read(module, src).as_tuple().map(|e| e.len());
-                    let table = &module.select_values[start as usize..(start + count) as usize];
-                    pc.ip = arity
-                        .and_then(|n| select(table, Term::small(n as i64)))
-                        .unwrap_or(fail) as usize;
-                    continue;
-                }
-                Instr::Jump { to } => {
-                    pc.ip = to as usize;
                     continue;
                 }
                 Instr::CallExt { export } => {
@@ -1251,20 +1080,6 @@ impl Interp<'_> {
                     }
                     continue;
                 }
-                Instr::FLoad { src, fr } => {
-                    let v = self.read(module, src);
-                    self.fr[fr as usize] = v.as_float().expect("fmove of a float term");
-                    continue;
-                }
-                Instr::FStore { fr, dst } => {
-                    let f = build::float(&mut self.p.heap, self.fr[fr as usize]);
-                    self.write(dst, f);
-                    continue;
-                }
-                Instr::FMove { from, to } => {
-                    self.fr[to as usize] = self.fr[from as usize];
-                    continue;
-                }
                 Instr::FConv { src, fr } => {
                     let v = self.read(module, src);
                     match v
@@ -1558,6 +1373,30 @@ impl Interp<'_> {
                     self.x[0] = bits::init_writable(&mut self.p.heap, self.x[0]);
                     continue;
                 }
+                // Run in full by the hot loop, never handed back.
+                Instr::Move { .. }
+                | Instr::Move2 { .. }
+                | Instr::Test { .. }
+                | Instr::Cmp { .. }
+                | Instr::Deallocate { .. }
+                | Instr::PutList { .. }
+                | Instr::GetList { .. }
+                | Instr::GetHd { .. }
+                | Instr::GetTl { .. }
+                | Instr::IsNonemptyListGetList { .. }
+                | Instr::GetTupleElement { .. }
+                | Instr::GetTupleElement2 { .. }
+                | Instr::IsTupleOfArity { .. }
+                | Instr::TestArity { .. }
+                | Instr::IsTaggedTuple { .. }
+                | Instr::SelectVal { .. }
+                | Instr::SelectTupleArity { .. }
+                | Instr::Jump { .. }
+                | Instr::InitY { .. }
+                | Instr::Swap { .. }
+                | Instr::FLoad { .. }
+                | Instr::FStore { .. }
+                | Instr::FMove { .. } => unreachable!("{instr:?} is run by the hot loop"),
                 // A BIF with no native yet: `undef`, naming it.
                 Instr::Unsupported {
                     bif: Some(export), ..

@@ -92,6 +92,12 @@ pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
         .collect::<Result<Vec<_>>>()?;
     t.replace_native_bodies();
     fuse(&mut t.code);
+    // Code that runs off its end (or jumps to a label after the last
+    // instruction) reaches this and raises, so every index is in the code.
+    t.emit(Instr::Unsupported {
+        opcode: GenOp::IntCodeEnd as u8,
+        bif: None,
+    });
     let lambdas = beam
         .lambdas
         .iter()
@@ -898,20 +904,27 @@ impl Translator<'_> {
             }
             Ok(())
         };
+        // Jumps and tests have nowhere to go without a label.
+        let resolve_target = |l: &mut Label| -> Result<()> {
+            if *l == NO_LABEL {
+                return Err("a jump or test without a label".to_string());
+            }
+            resolve(l)
+        };
         for instr in &mut self.code {
             match instr {
                 Instr::Call { to } | Instr::CallLast { to, .. } | Instr::CallOnly { to } => {
-                    resolve(to)?
+                    resolve_target(to)?
                 }
-                Instr::Jump { to } => resolve(to)?,
+                Instr::Jump { to } => resolve_target(to)?,
                 Instr::Test { fail, .. }
                 | Instr::Cmp { fail, .. }
                 | Instr::TestArity { fail, .. }
                 | Instr::IsTaggedTuple { fail, .. }
                 | Instr::IsFunction2 { fail, .. }
                 | Instr::SelectVal { fail, .. }
-                | Instr::SelectTupleArity { fail, .. }
-                | Instr::Bif { fail, .. }
+                | Instr::SelectTupleArity { fail, .. } => resolve_target(fail)?,
+                Instr::Bif { fail, .. }
                 | Instr::Arith { fail, .. }
                 | Instr::Fetch { fail, .. }
                 | Instr::PutMap { fail, .. }
@@ -932,7 +945,7 @@ impl Translator<'_> {
             }
         }
         for (_, label) in &mut self.select_values {
-            resolve(label)?;
+            resolve_target(label)?;
         }
         self.label_at = label_at;
         Ok(())
