@@ -31,7 +31,7 @@ pub struct CodeRef {
 /// instruction in the code, so the interpreter makes and follows one
 /// without multiplying or dividing.
 const INSTR_BYTES: u64 = std::mem::size_of::<Instr>() as u64;
-const _: () = assert!(INSTR_BYTES % 8 == 0);
+const _: () = assert!(INSTR_BYTES.is_multiple_of(8));
 
 /// Where a code word keeps its slot.
 const SLOT_SHIFT: u32 = 35;
