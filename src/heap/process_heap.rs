@@ -463,10 +463,26 @@ impl ProcessHeap {
             return false;
         }
         self.stop -= words;
-        for i in 0..words {
-            self.write_stack(i, Term::NIL.raw());
+        // SAFETY: `htop <= stop` and `stop + words <= len` (they were free):
+        // words of the young block that no term points to.
+        unsafe {
+            let top = self.young.base.as_ptr().add(self.stop);
+            for i in 0..words {
+                top.add(i).write(Term::NIL.raw());
+            }
         }
         true
+    }
+
+    /// The top of the stack (slot 0) and the end of the young block, for
+    /// code that reads and writes stack slots through pointers. They stay
+    /// valid until the stack next grows or shrinks, or the heap is
+    /// collected.
+    #[inline]
+    pub fn stack_bounds(&mut self) -> (*mut u64, *mut u64) {
+        let base = self.young.base.as_ptr();
+        // SAFETY: `stop <= len`: both within (or one past) the block.
+        unsafe { (base.add(self.stop), base.add(self.young.len)) }
     }
 
     /// Pops `words` words (BEAM's `deallocate`).
