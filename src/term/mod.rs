@@ -209,6 +209,33 @@ impl Term {
         }
     }
 
+    /// True when both are small integers (one test of the two words).
+    #[inline]
+    pub const fn both_small(a: Term, b: Term) -> bool {
+        a.0 & b.0 & IMMED1_MASK == IMMED1_SMALL
+    }
+
+    /// `a + b` of two small integers, when the sum is one: added as words,
+    /// whose overflow is the overflow of the 60-bit values.
+    #[inline]
+    pub const fn small_add(a: Term, b: Term) -> Option<Term> {
+        debug_assert!(Term::both_small(a, b));
+        match (a.0 as i64).checked_add((b.0 & !IMMED1_MASK) as i64) {
+            Some(word) => Some(Term(word as u64)),
+            None => None,
+        }
+    }
+
+    /// `a - b` of two small integers, when the difference is one.
+    #[inline]
+    pub const fn small_sub(a: Term, b: Term) -> Option<Term> {
+        debug_assert!(Term::both_small(a, b));
+        match (a.0 as i64).checked_sub((b.0 & !IMMED1_MASK) as i64) {
+            Some(word) => Some(Term(word as u64)),
+            None => None,
+        }
+    }
+
     /// The value of a term known to be a small integer.
     #[inline]
     pub const fn small_value(self) -> i64 {
@@ -473,6 +500,31 @@ mod tests {
         }
         assert!(Term::try_small(SMALL_MAX + 1).is_none());
         assert!(Term::try_small(SMALL_MIN - 1).is_none());
+    }
+
+    #[test]
+    fn word_arithmetic_on_smalls_agrees_with_i64() {
+        let values = [
+            0,
+            1,
+            -1,
+            7,
+            -300,
+            SMALL_MAX,
+            SMALL_MIN,
+            SMALL_MAX - 5,
+            SMALL_MIN + 5,
+        ];
+        for a in values {
+            for b in values {
+                let (ta, tb) = (Term::small(a), Term::small(b));
+                assert!(Term::both_small(ta, tb));
+                assert_eq!(Term::small_add(ta, tb), Term::try_small(a + b), "{a} + {b}");
+                assert_eq!(Term::small_sub(ta, tb), Term::try_small(a - b), "{a} - {b}");
+            }
+        }
+        assert!(!Term::both_small(Term::small(1), Term::NIL));
+        assert!(!Term::both_small(Term::atom(atoms::OK), Term::small(1)));
     }
 
     #[test]

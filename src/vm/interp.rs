@@ -1864,16 +1864,19 @@ fn error_info(heap: &mut crate::heap::ProcessHeap, module: &str, cause: Option<A
 /// `a op b` when both are small integers and so is the result.
 #[inline]
 fn small_arith(op: SmallOp, a: Term, b: Term) -> Option<Term> {
-    let (a, b) = (a.as_small()?, b.as_small()?);
+    if !Term::both_small(a, b) {
+        return None;
+    }
+    let (x, y) = (a.small_value(), b.small_value());
     let result = match op {
-        SmallOp::Add => a + b,
-        SmallOp::Sub => a - b,
-        SmallOp::Mul => a.checked_mul(b)?,
-        SmallOp::Div => a.checked_div(b)?,
-        SmallOp::Rem => a.checked_rem(b)?,
-        SmallOp::Band => a & b,
-        SmallOp::Bor => a | b,
-        SmallOp::Bxor => a ^ b,
+        SmallOp::Add => return Term::small_add(a, b),
+        SmallOp::Sub => return Term::small_sub(a, b),
+        SmallOp::Mul => x.checked_mul(y)?,
+        SmallOp::Div => x.checked_div(y)?,
+        SmallOp::Rem => x.checked_rem(y)?,
+        SmallOp::Band => x & y,
+        SmallOp::Bor => x | y,
+        SmallOp::Bxor => x ^ y,
     };
     Term::try_small(result)
 }
@@ -1949,8 +1952,9 @@ fn compare(cmp: Compare, a: Term, b: Term) -> bool {
 
 #[inline]
 fn less_than(a: Term, b: Term) -> bool {
-    if let (Some(x), Some(y)) = (a.as_small(), b.as_small()) {
-        return x < y;
+    // Small integers order as their words do.
+    if Term::both_small(a, b) {
+        return (a.raw() as i64) < (b.raw() as i64);
     }
     if let (Some(x), Some(y)) = (a.as_float(), b.as_float()) {
         return x < y;

@@ -11,10 +11,9 @@
 //! superinstruction can fuse). Names and operand shapes are derived only
 //! when the report is written, from [`crate::vm::listing`].
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::code::module::module_in_slot;
 use crate::vm::listing::{describe, shape};
@@ -76,48 +75,45 @@ impl Counts {
     }
 }
 
-/// A thread's counts, handed to [`MERGED`] when the thread ends.
-struct ThreadCounts(RefCell<Counts>);
-
-impl Drop for ThreadCounts {
-    fn drop(&mut self) {
-        let counts = std::mem::take(self.0.get_mut());
-        if let Ok(mut merged) = MERGED.lock() {
-            merged.merge(counts);
-        }
-    }
-}
+/// Every thread's counts. A thread counts into its own entry (its lock is
+/// uncontended but for the report), so a report can be written while
+/// scheduler threads still run.
+static THREADS: Mutex<Vec<Arc<Mutex<Counts>>>> = Mutex::new(Vec::new());
 
 thread_local! {
-    static COUNTS: ThreadCounts = ThreadCounts(RefCell::new(Counts::default()));
+    static COUNTS: Arc<Mutex<Counts>> = {
+        let counts = Arc::new(Mutex::new(Counts::default()));
+        if let Ok(mut threads) = THREADS.lock() {
+            threads.push(counts.clone());
+        }
+        counts
+    };
 }
-
-/// Counts of threads that ended.
-static MERGED: Mutex<Counts> = Mutex::new(Counts {
-    slots: Vec::new(),
-    last: None,
-});
 
 /// Counts one run of instruction `ip` of the module in `slot`.
 #[inline]
 pub fn record(slot: u32, ip: usize) {
     COUNTS.with(|c| {
-        c.0.borrow_mut()
-            .record(slot, ip, || module_in_slot(slot).code.len())
+        if let Ok(mut counts) = c.lock() {
+            counts.record(slot, ip, || module_in_slot(slot).code.len());
+        }
     });
 }
 
-/// The report of everything counted so far (on ended threads and this
-/// one): four sections, `[kinds]`, `[shapes]`, `[pairs]` (an instruction
+/// The report of everything counted so far, on every thread:
+/// four sections, `[kinds]`, `[shapes]`, `[pairs]` (an instruction
 /// and the one it fell through to, by kind) and `[pair-shapes]`, each a
 /// line per key, `count<TAB>share of all executed instructions<TAB>key`,
 /// most frequent first.
 pub fn report() -> String {
-    let mut counts = MERGED
-        .lock()
-        .map(|mut m| std::mem::take(&mut *m))
-        .unwrap_or_default();
-    counts.merge(COUNTS.with(|c| std::mem::take(&mut *c.0.borrow_mut())));
+    let mut counts = Counts::default();
+    if let Ok(threads) = THREADS.lock() {
+        for thread in threads.iter() {
+            if let Ok(mut theirs) = thread.lock() {
+                counts.merge(std::mem::take(&mut *theirs));
+            }
+        }
+    }
 
     let mut kinds: HashMap<&'static str, u64> = HashMap::new();
     let mut shapes: HashMap<String, u64> = HashMap::new();
