@@ -635,23 +635,6 @@ impl Interp<'_> {
                     self.gc(words as usize, live as usize, &mut []);
                     continue;
                 }
-                Instr::Trim { drop } => {
-                    // Move the return address up over the dropped slots.
-                    let cp = self.p.heap.stack_word(0);
-                    self.p.heap.pop_frame(drop as usize);
-                    self.p.heap.set_return_address(0, cp);
-                    continue;
-                }
-                Instr::PutTuple { start, count, dst } => {
-                    let mut elements = std::mem::take(self.scratch);
-                    elements.clear();
-                    let sources = &module.operands[start as usize..(start + count) as usize];
-                    elements.extend(sources.iter().map(|&s| self.read(module, s)));
-                    let tuple = build::tuple(&mut self.p.heap, &elements);
-                    *self.scratch = elements;
-                    self.write(dst, tuple);
-                    continue;
-                }
                 Instr::SetTupleElement {
                     value,
                     tuple,
@@ -1094,14 +1077,7 @@ impl Interp<'_> {
                     }
                 }
                 Instr::FArith { op, a, b, dst } => {
-                    let (x, y) = (self.fr[a as usize], self.fr[b as usize]);
-                    let r = match op {
-                        FloatOp::Add => x + y,
-                        FloatOp::Sub => x - y,
-                        FloatOp::Mul => x * y,
-                        FloatOp::Div => x / y,
-                        FloatOp::Negate => -x,
-                    };
+                    let r = float_op(op, self.fr[a as usize], self.fr[b as usize]);
                     if r.is_finite() {
                         self.fr[dst as usize] = r;
                         continue;
@@ -1396,7 +1372,9 @@ impl Interp<'_> {
                 | Instr::Swap { .. }
                 | Instr::FLoad { .. }
                 | Instr::FStore { .. }
-                | Instr::FMove { .. } => unreachable!("{instr:?} is run by the hot loop"),
+                | Instr::FMove { .. }
+                | Instr::Trim { .. }
+                | Instr::PutTuple { .. } => unreachable!("{instr:?} is run by the hot loop"),
                 // A BIF with no native yet: `undef`, naming it.
                 Instr::Unsupported {
                     bif: Some(export), ..
@@ -1859,6 +1837,18 @@ fn error_info(heap: &mut crate::heap::ProcessHeap, module: &str, cause: Option<A
     let tag = Term::atom(Atom::intern("error_info").expect("atom"));
     let pair = build::tuple(heap, &[tag, map]);
     build::list(heap, &[pair])
+}
+
+/// A float register operation (`b` unused by `Negate`).
+#[inline]
+fn float_op(op: FloatOp, a: f64, b: f64) -> f64 {
+    match op {
+        FloatOp::Add => a + b,
+        FloatOp::Sub => a - b,
+        FloatOp::Mul => a * b,
+        FloatOp::Div => a / b,
+        FloatOp::Negate => -a,
+    }
 }
 
 /// `a op b` when both are small integers and so is the result.

@@ -12,12 +12,17 @@
 //! it bails out *before* changing anything, so the full loop runs the
 //! instruction from the start.
 
-use super::{compare, fetch, pc_of, select, small_arith, type_test, Interp, Pc, X_REGISTERS};
+use super::{
+    compare, fetch, float_op, pc_of, select, small_arith, type_test, Interp, Pc, X_REGISTERS,
+};
 use crate::code::module::{CodeRef, Module};
 use crate::heap::ProcessHeap;
 use crate::term::{build, Term};
 use crate::vm::instr::{Dst, Instr, Src, SrcKind};
 use crate::vm::process::Process;
+
+/// Tuples built from operands on the stack up to this size.
+const SMALL_TUPLE: usize = 16;
 
 impl Interp<'_> {
     /// Runs instructions from `pc` until one that the full loop must run,
@@ -427,6 +432,43 @@ impl Interp<'_> {
                     write!(dst, f);
                 }
                 Instr::FMove { from, to } => floats[to as usize] = floats[from as usize],
+                Instr::FConv { src, fr } => {
+                    let v = read!(src);
+                    match v
+                        .as_float()
+                        .or_else(|| crate::term::arith::integer_to_f64(v))
+                    {
+                        Some(f) => floats[fr as usize] = f,
+                        None => bail!(),
+                    }
+                }
+                Instr::FArith { op, a, b, dst } => {
+                    let r = float_op(op, floats[a as usize], floats[b as usize]);
+                    if !r.is_finite() {
+                        bail!();
+                    }
+                    floats[dst as usize] = r;
+                }
+                Instr::Trim { drop } => {
+                    // The return address moves up over the dropped slots.
+                    let saved = p.heap.stack_word(0);
+                    p.heap.pop_frame(drop as usize);
+                    p.heap.set_return_address(0, saved);
+                }
+                Instr::PutTuple { start, count, dst } => {
+                    let sources = &module.operands[start as usize..(start + count) as usize];
+                    let tuple = if sources.len() <= SMALL_TUPLE {
+                        let mut elements = [Term::NIL; SMALL_TUPLE];
+                        for (e, &s) in elements.iter_mut().zip(sources) {
+                            *e = read!(s);
+                        }
+                        build::tuple(&mut p.heap, &elements[..sources.len()])
+                    } else {
+                        let elements: Vec<Term> = sources.iter().map(|&s| read!(s)).collect();
+                        build::tuple(&mut p.heap, &elements)
+                    };
+                    write!(dst, tuple);
+                }
                 _ => bail!(),
             }
         }
