@@ -37,12 +37,16 @@ const _: () = assert!(INSTR_BYTES.is_multiple_of(8));
 const SLOT_SHIFT: u32 = 35;
 
 impl CodeRef {
+    /// The largest instruction index a code word holds (a module's code is
+    /// never longer: the translator refuses it).
+    pub const MAX_IP: u32 = ((1u64 << SLOT_SHIFT) / INSTR_BYTES - 1) as u32;
+
     /// As one word: `(slot + 1) << 35 | ip * size_of::<Instr>()` —
     /// 8-aligned with the primary tag of a header, never 0, and never read
     /// as a term.
     #[inline]
     pub fn to_word(self) -> u64 {
-        debug_assert!((self.ip as u64 * INSTR_BYTES) < 1 << SLOT_SHIFT);
+        debug_assert!(self.ip <= Self::MAX_IP);
         Self::word(self.slot, self.ip as usize * INSTR_BYTES as usize)
     }
 
@@ -352,7 +356,7 @@ mod tests {
 
     #[test]
     fn code_refs_pack_into_non_term_words() {
-        for (slot, ip) in [(0, 0), (5, 1234), ((1 << 28) - 1, u32::MAX)] {
+        for (slot, ip) in [(0, 0), (5, 1234), ((1 << 28) - 1, CodeRef::MAX_IP)] {
             let code = CodeRef { slot, ip };
             let word = code.to_word();
             assert_ne!(word, 0);

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use crate::bif;
-use crate::code::module::{FunctionInfo, Module};
+use crate::code::module::{CodeRef, FunctionInfo, Module};
 use crate::code::{export_entry, fun_entry, Export};
 use crate::heap::LiteralArea;
 use crate::isa::GenOp;
@@ -92,6 +92,12 @@ pub fn translate(mut beam: BeamFile, slot: u32) -> Result<Module> {
         .collect::<Result<Vec<_>>>()?;
     t.replace_native_bodies();
     fuse(&mut t.code);
+    if t.code.len() >= CodeRef::MAX_IP as usize {
+        return Err(format!(
+            "{}: more instructions than code words can address",
+            beam.module
+        ));
+    }
     // Code that runs off its end (or jumps to a label after the last
     // instruction) reaches this and raises, so every index is in the code.
     t.emit(Instr::Unsupported {
