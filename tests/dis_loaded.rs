@@ -2,8 +2,8 @@
 //! against the generic listing of the same files (`oxbeam dis`, itself
 //! checked against `beam_disasm`): the same functions in the same order,
 //! each starting with its `func_info`, instructions numbered without gaps,
-//! every jump target inside the module, and shapes the translator is known
-//! to produce.
+//! every jump target inside the module, the code ending in an instruction
+//! that raises, and shapes the translator is known to produce.
 
 mod support;
 
@@ -89,6 +89,12 @@ fn check_module(module: &str, target: &str) -> String {
         }
     }
     assert_eq!(next_ip, count, "{module}: instruction count");
+    // The interpreter's code pointer relies on this: code that runs off
+    // the end, or jumps past the last instruction, raises here.
+    assert!(
+        loaded.trim_end().ends_with("unsupported int_code_end"),
+        "{module}: the code ends in the int_code_end sentinel"
+    );
     loaded
 }
 

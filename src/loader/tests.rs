@@ -181,6 +181,19 @@ fn labels_used_must_be_defined() {
 }
 
 #[test]
+fn a_jump_without_a_label_is_refused() {
+    // `jump {f,0}`: "no label" where the interpreter must go somewhere.
+    let mut body = minimal_body();
+    body.splice(8..11, [op(GenOp::Jump), small(F, 0)]);
+    let mut chunks = chunks_of(&body);
+    chunks[1].1 = code(&body, 3, 1);
+    // The file is well formed; the translator refuses it.
+    let beam = load(&file(&chunks)).unwrap();
+    let e = crate::vm::translate::translate(beam, 0).err().unwrap();
+    assert!(e.contains("a jump or test without a label"), "{e}");
+}
+
+#[test]
 fn tables_must_agree_with_the_code() {
     // An export whose label is not a function entry.
     let mut chunks = chunks_of(&minimal_body());
