@@ -399,6 +399,17 @@ pub enum Instr {
         call: u32,
         fail: Label,
     },
+    /// [`Instr::Arith`] specialised for the operand shape that a third of
+    /// them have (`N - 1`, `N rem 20`): a small-integer constant `imm` as
+    /// the second operand, held in the instruction.
+    ArithImm {
+        op: SmallOp,
+        a: Src,
+        imm: i32,
+        dst: Dst,
+        call: u32,
+        fail: Label,
+    },
     /// `element/2` or `map_get/2` (`bif_calls[call]`) with its operands
     /// inline: read here when the value is there, else the BIF raises (or
     /// fails to `fail`) as erl does.

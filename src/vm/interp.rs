@@ -766,6 +766,21 @@ impl Interp<'_> {
                     }
                     call_bif2!(module, call, a, b, dst, fail)
                 }
+                Instr::ArithImm {
+                    op,
+                    a,
+                    imm,
+                    dst,
+                    call,
+                    fail,
+                } => {
+                    let (a, b) = (self.read(module, a), Term::small(imm.into()));
+                    if let Some(result) = small_arith(op, a, b) {
+                        self.write(dst, result);
+                        continue;
+                    }
+                    call_bif2!(module, call, a, b, dst, fail)
+                }
                 Instr::Fetch {
                     op,
                     a,

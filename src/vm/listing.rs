@@ -27,6 +27,8 @@ pub enum Operand {
     Label(Label),
     /// A count, an index or an arity.
     Number(u64),
+    /// A small-integer constant held in the instruction.
+    Integer(i64),
     FloatReg(u32),
     /// A function named `M:F/A` (an import, a bound native, a BIF).
     Function(&'static Export),
@@ -213,6 +215,24 @@ pub fn describe(module: &Module, instr: &Instr) -> (&'static str, Vec<Operand>) 
                 O::Text(format!("{op:?}")),
                 O::Src(a),
                 O::Src(b),
+                O::Dst(dst),
+            ],
+        ),
+        Instr::ArithImm {
+            op,
+            a,
+            imm,
+            dst,
+            call,
+            fail,
+        } => (
+            "arith",
+            vec![
+                O::Label(fail),
+                O::Function(module.bif_calls[call as usize].export),
+                O::Text(format!("{op:?}")),
+                O::Src(a),
+                O::Integer(imm.into()),
                 O::Dst(dst),
             ],
         ),
@@ -675,6 +695,9 @@ fn write_operand(out: &mut String, module: &Module, operand: &Operand) {
         Operand::Number(n) => {
             let _ = write!(out, "{n}");
         }
+        Operand::Integer(n) => {
+            let _ = write!(out, "{n}");
+        }
         Operand::FloatReg(r) => {
             let _ = write!(out, "fr{r}");
         }
@@ -724,6 +747,7 @@ pub fn shape(module: &Module, instr: &Instr) -> String {
                 text.push(' ');
                 text.push(if dst.register().is_ok() { 'x' } else { 'y' });
             }
+            Operand::Integer(_) => text.push_str(" i"),
             Operand::Function(export) => {
                 text.push(' ');
                 text.push_str(&function_text(export));

@@ -21,7 +21,7 @@ use crate::term::{build, Term};
 use crate::vm::bits::{self, Get, Segment, SegmentKind};
 use crate::vm::instr::{
     BadEnd, BifCall, CatchExit, Compare, Dst, FetchOp, FloatOp, Instr, Label, SmallOp, Src,
-    TypeTest, NO_FRAME, NO_GC, NO_LABEL,
+    SrcKind, TypeTest, NO_FRAME, NO_GC, NO_LABEL,
 };
 
 /// The operator of an `erlang` arithmetic BIF that has an inline path for
@@ -862,13 +862,29 @@ impl Translator<'_> {
                 self.operands[start as usize],
                 self.operands[start as usize + 1],
             );
-            self.emit(Instr::Arith {
-                op,
-                a,
-                b,
-                dst,
-                call,
-                fail,
+            let imm = match b.kind() {
+                SrcKind::Const(i) => self.consts[i]
+                    .as_small()
+                    .and_then(|n| i32::try_from(n).ok()),
+                _ => None,
+            };
+            self.emit(match imm {
+                Some(imm) => Instr::ArithImm {
+                    op,
+                    a,
+                    imm,
+                    dst,
+                    call,
+                    fail,
+                },
+                None => Instr::Arith {
+                    op,
+                    a,
+                    b,
+                    dst,
+                    call,
+                    fail,
+                },
             });
             return Ok(());
         }
@@ -932,6 +948,7 @@ impl Translator<'_> {
                 | Instr::SelectTupleArity { fail, .. } => resolve_target(fail)?,
                 Instr::Bif { fail, .. }
                 | Instr::Arith { fail, .. }
+                | Instr::ArithImm { fail, .. }
                 | Instr::Fetch { fail, .. }
                 | Instr::PutMap { fail, .. }
                 | Instr::GetMapElements { fail, .. }

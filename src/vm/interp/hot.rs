@@ -410,6 +410,12 @@ impl Interp<'_> {
                         None => bail!(),
                     }
                 }
+                Instr::ArithImm {
+                    op, a, imm, dst, ..
+                } => match small_arith(op, read!(a), Term::small(imm.into())) {
+                    Some(result) => write!(dst, result),
+                    None => bail!(),
+                },
                 Instr::Fetch { op, a, b, dst, .. } => {
                     let (a, b) = (read!(a), read!(b));
                     match fetch(op, a, b) {
