@@ -492,6 +492,16 @@ impl Interp<'_> {
                 }
             }};
         }
+        // `a op b`: here for small integers, else by the BIF.
+        macro_rules! arith {
+            ($module:expr, $op:expr, $a:expr, $b:expr, $dst:expr, $call:expr, $fail:expr) => {{
+                if let Some(result) = small_arith($op, $a, $b) {
+                    self.write($dst, result);
+                    continue;
+                }
+                call_bif2!($module, $call, $a, $b, $dst, $fail)
+            }};
+        }
         // Goes on at a called function's entry, spending a reduction; the
         // slice ends there when they are used up.
         macro_rules! enter_call {
@@ -760,11 +770,7 @@ impl Interp<'_> {
                     fail,
                 } => {
                     let (a, b) = (self.read(module, a), self.read(module, b));
-                    if let Some(result) = small_arith(op, a, b) {
-                        self.write(dst, result);
-                        continue;
-                    }
-                    call_bif2!(module, call, a, b, dst, fail)
+                    arith!(module, op, a, b, dst, call, fail)
                 }
                 Instr::ArithImm {
                     op,
@@ -775,11 +781,7 @@ impl Interp<'_> {
                     fail,
                 } => {
                     let (a, b) = (self.read(module, a), Term::small(imm.into()));
-                    if let Some(result) = small_arith(op, a, b) {
-                        self.write(dst, result);
-                        continue;
-                    }
-                    call_bif2!(module, call, a, b, dst, fail)
+                    arith!(module, op, a, b, dst, call, fail)
                 }
                 Instr::Fetch {
                     op,

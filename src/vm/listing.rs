@@ -15,8 +15,8 @@ use crate::code::module::Module;
 use crate::code::Export;
 use crate::term::{print, Term};
 use crate::vm::instr::{
-    BadEnd, CatchExit, Compare, Dst, FetchOp, FloatOp, Instr, Label, Src, SrcKind, TypeTest,
-    NO_FRAME, NO_LABEL,
+    BadEnd, CatchExit, Compare, Dst, FetchOp, FloatOp, Instr, Label, SmallOp, Src, SrcKind,
+    TypeTest, NO_FRAME, NO_LABEL,
 };
 
 /// One operand of a described instruction.
@@ -41,6 +41,19 @@ pub enum Operand {
 /// The name and operands of `instr`, an instruction of `module`.
 pub fn describe(module: &Module, instr: &Instr) -> (&'static str, Vec<Operand>) {
     use Operand as O;
+    let arith = |op: SmallOp, a: Src, b: Operand, dst: Dst, call: u32, fail: Label| {
+        (
+            "arith",
+            vec![
+                O::Label(fail),
+                O::Function(module.bif_calls[call as usize].export),
+                O::Text(format!("{op:?}")),
+                O::Src(a),
+                b,
+                O::Dst(dst),
+            ],
+        )
+    };
     let sources = |start: u32, count: u32| -> Vec<Operand> {
         module.operands[start as usize..(start + count) as usize]
             .iter()
@@ -207,17 +220,7 @@ pub fn describe(module: &Module, instr: &Instr) -> (&'static str, Vec<Operand>) 
             dst,
             call,
             fail,
-        } => (
-            "arith",
-            vec![
-                O::Label(fail),
-                O::Function(module.bif_calls[call as usize].export),
-                O::Text(format!("{op:?}")),
-                O::Src(a),
-                O::Src(b),
-                O::Dst(dst),
-            ],
-        ),
+        } => arith(op, a, O::Src(b), dst, call, fail),
         Instr::ArithImm {
             op,
             a,
@@ -225,17 +228,7 @@ pub fn describe(module: &Module, instr: &Instr) -> (&'static str, Vec<Operand>) 
             dst,
             call,
             fail,
-        } => (
-            "arith",
-            vec![
-                O::Label(fail),
-                O::Function(module.bif_calls[call as usize].export),
-                O::Text(format!("{op:?}")),
-                O::Src(a),
-                O::Integer(imm.into()),
-                O::Dst(dst),
-            ],
-        ),
+        } => arith(op, a, O::Integer(imm.into()), dst, call, fail),
         Instr::Fetch {
             op,
             a,
