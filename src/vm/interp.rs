@@ -234,19 +234,12 @@ const FLOAT_REGISTERS: usize = 1024;
 impl Interp<'_> {
     #[inline]
     fn read(&self, module: &Module, src: Src) -> Term {
-        match src.kind() {
-            SrcKind::X(i) => self.x[i & (X_REGISTERS - 1)],
-            SrcKind::Y(i) => self.p.heap.y(i + 1),
-            SrcKind::Const(i) => module.consts[i],
-        }
+        read_operand(self.x, &self.p.heap, module, src)
     }
 
     #[inline]
     fn write(&mut self, dst: Dst, value: Term) {
-        match dst.register() {
-            Ok(x) => self.x[x & (X_REGISTERS - 1)] = value,
-            Err(y) => self.p.heap.set_y(y + 1, value),
-        }
+        write_register(self.x, &mut self.p.heap, dst, value)
     }
 
     /// Collects garbage if fewer than `need` words are free or natives left
@@ -492,10 +485,11 @@ impl Interp<'_> {
                 }
             }};
         }
-        // `a op b`: here for small integers, else by the BIF.
-        macro_rules! arith {
-            ($module:expr, $op:expr, $a:expr, $b:expr, $dst:expr, $call:expr, $fail:expr) => {{
-                if let Some(result) = small_arith($op, $a, $b) {
+        // `Arith`, `ArithImm` and `Fetch`: the value computed inline when
+        // there is one, else the BIF on `a` and `b`.
+        macro_rules! inline_or_bif {
+            ($inline:expr, $module:expr, $a:expr, $b:expr, $dst:expr, $call:expr, $fail:expr) => {{
+                if let Some(result) = $inline {
                     self.write($dst, result);
                     continue;
                 }
@@ -770,7 +764,7 @@ impl Interp<'_> {
                     fail,
                 } => {
                     let (a, b) = (self.read(module, a), self.read(module, b));
-                    arith!(module, op, a, b, dst, call, fail)
+                    inline_or_bif!(small_arith(op, a, b), module, a, b, dst, call, fail)
                 }
                 Instr::ArithImm {
                     op,
@@ -781,7 +775,7 @@ impl Interp<'_> {
                     fail,
                 } => {
                     let (a, b) = (self.read(module, a), Term::small(imm.into()));
-                    arith!(module, op, a, b, dst, call, fail)
+                    inline_or_bif!(small_arith(op, a, b), module, a, b, dst, call, fail)
                 }
                 Instr::Fetch {
                     op,
@@ -792,11 +786,7 @@ impl Interp<'_> {
                     fail,
                 } => {
                     let (a, b) = (self.read(module, a), self.read(module, b));
-                    if let Some(value) = fetch(op, a, b) {
-                        self.write(dst, value);
-                        continue;
-                    }
-                    call_bif2!(module, call, a, b, dst, fail)
+                    inline_or_bif!(fetch(op, a, b), module, a, b, dst, call, fail)
                 }
                 Instr::BadEnd { kind, src } => {
                     let value = self.read(module, src);
@@ -1854,6 +1844,36 @@ fn error_info(heap: &mut crate::heap::ProcessHeap, module: &str, cause: Option<A
     let tag = Term::atom(Atom::intern("error_info").expect("atom"));
     let pair = build::tuple(heap, &[tag, map]);
     build::list(heap, &[pair])
+}
+
+/// The value of a source operand (X registers indexed within their
+/// array, so no bounds check).
+#[inline]
+pub(super) fn read_operand(
+    x: &[Term; X_REGISTERS],
+    heap: &crate::heap::ProcessHeap,
+    module: &Module,
+    src: Src,
+) -> Term {
+    match src.kind() {
+        SrcKind::X(i) => x[i & (X_REGISTERS - 1)],
+        SrcKind::Y(i) => heap.y(i + 1),
+        SrcKind::Const(i) => module.consts[i],
+    }
+}
+
+/// Writes a destination register.
+#[inline]
+pub(super) fn write_register(
+    x: &mut [Term; X_REGISTERS],
+    heap: &mut crate::heap::ProcessHeap,
+    dst: Dst,
+    value: Term,
+) {
+    match dst.register() {
+        Ok(i) => x[i & (X_REGISTERS - 1)] = value,
+        Err(y) => heap.set_y(y + 1, value),
+    }
 }
 
 /// A float register operation (`b` unused by `Negate`).

@@ -13,12 +13,12 @@
 //! instruction from the start.
 
 use super::{
-    compare, fetch, float_op, pc_of, select, small_arith, type_test, Interp, Pc, X_REGISTERS,
+    compare, fetch, float_op, pc_of, read_operand, select, small_arith, type_test, write_register,
+    Interp, Pc,
 };
-use crate::code::module::{CodeRef, Module};
-use crate::heap::ProcessHeap;
+use crate::code::module::CodeRef;
 use crate::term::{build, Term};
-use crate::vm::instr::{Dst, Instr, Src, SrcKind};
+use crate::vm::instr::Instr;
 use crate::vm::process::Process;
 
 /// Tuples built from operands on the stack up to this size.
@@ -123,13 +123,13 @@ impl Interp<'_> {
         }
         macro_rules! read {
             ($src:expr) => {
-                read(x, &p.heap, module, $src)
+                read_operand(x, &p.heap, module, $src)
             };
         }
         macro_rules! write {
             ($dst:expr, $value:expr) => {{
                 let value = $value;
-                write(x, &mut p.heap, $dst, value)
+                write_register(x, &mut p.heap, $dst, value)
             }};
         }
         macro_rules! deallocate {
@@ -486,21 +486,4 @@ impl Interp<'_> {
 #[inline]
 fn has_room(p: &Process, words: usize) -> bool {
     !p.major_gc_requested && !p.heap.needs_gc(words) && !p.heap.has_fragments()
-}
-
-#[inline]
-fn read(x: &[Term; X_REGISTERS], heap: &ProcessHeap, module: &Module, src: Src) -> Term {
-    match src.kind() {
-        SrcKind::X(i) => x[i & (X_REGISTERS - 1)],
-        SrcKind::Y(i) => heap.y(i + 1),
-        SrcKind::Const(i) => module.consts[i],
-    }
-}
-
-#[inline]
-fn write(x: &mut [Term; X_REGISTERS], heap: &mut ProcessHeap, dst: Dst, value: Term) {
-    match dst.register() {
-        Ok(i) => x[i & (X_REGISTERS - 1)] = value,
-        Err(y) => heap.set_y(y + 1, value),
-    }
 }
